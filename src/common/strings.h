@@ -1,0 +1,27 @@
+// Small string helpers shared by every module. ASCII-only case folding: identifiers and
+// keywords we compare are ASCII; user text keeps its bytes.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace da {
+
+std::string_view Trim(std::string_view s);
+std::string ToLower(std::string_view s);
+bool EqualsIgnoreCase(std::string_view a, std::string_view b);
+bool StartsWithIgnoreCase(std::string_view s, std::string_view prefix);
+bool EndsWithIgnoreCase(std::string_view s, std::string_view suffix);
+std::vector<std::string> Split(std::string_view s, char sep);
+std::string Join(const std::vector<std::string>& parts, std::string_view sep);
+
+// Double-quotes an SQL identifier, doubling embedded quotes: order -> "order".
+std::string QuoteIdentifier(std::string_view name);
+// Single-quotes an SQL string literal, doubling embedded quotes.
+std::string QuoteLiteral(std::string_view text);
+
+// "1.5 MB", "230 KB": for reports.
+std::string FormatBytes(double bytes);
+
+}  // namespace da

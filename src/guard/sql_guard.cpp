@@ -1,0 +1,1 @@
+#include "guard/sql_guard.h"

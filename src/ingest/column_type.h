@@ -1,0 +1,21 @@
+// The logical column types DataAnalyst infers and records in the catalog.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace da {
+
+// Storage in SQLite: INTEGER and BOOLEAN (0/1) as integers, REAL as doubles, DATE
+// ("YYYY-MM-DD") and TIMESTAMP ("YYYY-MM-DD HH:MM:SS[.fff]") as ISO-8601 text, TEXT as UTF-8.
+// The type name is also the column's declared type in the dataset's SQLite file, which is how
+// the catalog reads it back.
+enum class ColumnType { kInteger, kReal, kBoolean, kDate, kTimestamp, kText };
+
+const char* ColumnTypeName(ColumnType t);  // "INTEGER", "REAL", ...
+// Maps a declared SQLite type ("varchar(20)", "INT", "datetime", "") to our type by SQLite's
+// affinity rules plus date/time/bool names. Unknown names map to TEXT.
+ColumnType ColumnTypeFromDeclared(std::string_view declared);
+
+}  // namespace da

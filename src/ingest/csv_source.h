@@ -1,0 +1,40 @@
+// CSV/TSV files as RowSources: dialect sniffing, encoding detection and conversion to UTF-8,
+// RFC 4180 quoting, CRLF/LF/CR line ends.
+#pragma once
+
+#include <filesystem>
+#include <memory>
+#include <string>
+
+#include "common/status.h"
+#include "ingest/row_source.h"
+
+namespace da {
+
+enum class TextEncoding { kUtf8, kUtf8Bom, kWindows1252 };  // Latin-1 is read as its superset 1252
+
+struct CsvDialect {
+  char delimiter = ',';  // one of , ; \t |
+  char quote = '"';      // '"' or '\'' ; '\0' when the file uses no quoting
+  bool has_header = true;
+  TextEncoding encoding = TextEncoding::kUtf8;
+};
+
+// Guesses the dialect from the start of `bytes` (a few hundred lines): the delimiter that
+// yields the most consistent field count > 1, the quote character, whether the first row is a
+// header (its fields look like labels while the column below holds numbers/dates, or it is all
+// distinct non-numeric text), and the encoding (BOM; valid UTF-8; else Windows-1252).
+CsvDialect SniffCsv(std::string_view bytes);
+
+// Opens a file (memory-mapped), sniffs it and reads the header. Errors: NotFound, empty file
+// ("orders.csv: the file is empty"), binary content ("orders.csv: not a text file: NUL byte at
+// line 3"), no columns.
+Result<std::unique_ptr<RowSource>> OpenCsvFile(const std::filesystem::path& path);
+
+// Same, over bytes already in memory (a ZIP entry); `name` is used in messages and reports.
+Result<std::unique_ptr<RowSource>> OpenCsvBuffer(std::string name, std::string bytes);
+
+// True when the file name looks like delimited text: .csv .tsv .txt .tab (case-insensitive).
+bool LooksLikeCsvName(std::string_view file_name);
+
+}  // namespace da

@@ -1,0 +1,61 @@
+// Safe reading of ZIP archives (uploads and .xlsx workbooks). Every entry is vetted before
+// a byte of it is inflated: path traversal, absolute paths, encryption and absurd
+// compression ratios are refused with a clear error.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "common/status.h"
+
+typedef struct zip zip_t;
+
+namespace da {
+
+struct ZipLimits {
+  uint64_t max_entry_bytes = 4ull << 30;    // uncompressed size of one entry
+  uint64_t max_total_bytes = 16ull << 30;   // uncompressed size of the archive
+  double max_compression_ratio = 200.0;     // uncompressed / compressed, per entry over 1 MB
+  uint64_t max_entries = 100000;
+};
+
+struct ZipEntry {
+  uint64_t index = 0;
+  std::string path;  // as stored, '/'-separated, never absolute, never containing ".."
+  bool is_directory = false;
+  uint64_t size = 0;             // uncompressed
+  uint64_t compressed_size = 0;
+};
+
+class ZipArchive {
+ public:
+  // Opens and vets the archive: fails with Refused naming the entry for traversal paths
+  // ("../x", "/etc/x", "C:\\x"), encrypted entries, entries over the limits or whose
+  // declared ratio is absurd; InvalidArgument when the file is not a ZIP.
+  static Result<std::unique_ptr<ZipArchive>> Open(const std::filesystem::path& path,
+                                                  const ZipLimits& limits = ZipLimits());
+  ~ZipArchive();
+  ZipArchive(const ZipArchive&) = delete;
+  ZipArchive& operator=(const ZipArchive&) = delete;
+
+  const std::vector<ZipEntry>& entries() const { return entries_; }
+  const std::filesystem::path& path() const { return path_; }
+
+  // Inflates one entry into memory; refuses to produce more bytes than the entry declared
+  // (a lying header is a zip bomb) or than the limits allow.
+  Result<std::string> Read(const ZipEntry& entry) const;
+  // Finds an entry by exact path.
+  const ZipEntry* Find(const std::string& entry_path) const;
+
+ private:
+  ZipArchive() = default;
+  zip_t* zip_ = nullptr;
+  std::filesystem::path path_;
+  ZipLimits limits_;
+  std::vector<ZipEntry> entries_;
+};
+
+}  // namespace da

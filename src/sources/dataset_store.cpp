@@ -1,0 +1,1 @@
+#include "sources/dataset_store.h"

@@ -1,0 +1,85 @@
+// Where datasets live. The data directory holds one folder per dataset:
+//
+//   <data-dir>/<name>/manifest.json   which version is current, and what it is
+//   <data-dir>/<name>/v<N>.sqlite     the data of version N (absent for attached SQLite files)
+//   <data-dir>/<name>/v<N>.catalog.json
+//   <data-dir>/<name>/.lock           held while a new version is written
+//
+// A new version is written beside the current one and becomes visible only when the manifest
+// is atomically replaced (write temp + rename). A failed or interrupted ingest therefore
+// leaves the previous version untouched; its leftovers are removed by the next ingest.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "common/status.h"
+
+namespace da {
+
+struct DatasetInfo {
+  std::string name;
+  std::string kind;    // "csv", "zip", "xlsx", "sqlite"
+  std::string source;  // the input path as given
+  int64_t version = 0;
+  std::filesystem::path data_path;     // SQLite file queries run against
+  std::filesystem::path catalog_path;  // catalog JSON
+  bool attached = false;               // data_path is the user's own file, used read-only
+  std::string created_at;              // ISO-8601 UTC
+
+  nlohmann::json ToJson() const;
+};
+
+// A version being written. Destroying it without Commit() deletes its files.
+class StagedDataset {
+ public:
+  StagedDataset(StagedDataset&&) noexcept;
+  StagedDataset& operator=(StagedDataset&&) = delete;
+  ~StagedDataset();
+
+  const std::filesystem::path& data_path() const { return data_path_; }
+  const std::filesystem::path& catalog_path() const { return catalog_path_; }
+  int64_t version() const { return version_; }
+
+ private:
+  friend class DatasetStore;
+  StagedDataset() = default;
+  std::string name_;
+  int64_t version_ = 0;
+  std::filesystem::path dir_, data_path_, catalog_path_;
+  int lock_fd_ = -1;
+  bool committed_ = false;
+};
+
+class DatasetStore {
+ public:
+  // --data-dir flag if non-empty, else $DATAANALYST_HOME, else ./data.
+  static std::filesystem::path ResolveDataDir(const std::string& flag);
+  // Names: 1-64 chars of [A-Za-z0-9_-], starting with a letter or digit.
+  static Status ValidateName(const std::string& name);
+
+  explicit DatasetStore(std::filesystem::path dir) : dir_(std::move(dir)) {}
+  const std::filesystem::path& dir() const { return dir_; }
+
+  Result<std::vector<DatasetInfo>> List() const;  // sorted by name
+  Result<DatasetInfo> Get(const std::string& name) const;  // NotFound lists known names
+  Status Remove(const std::string& name);
+
+  // Starts writing version current+1. Fails with AlreadyExists-like Refused when another
+  // ingest of the same dataset is running (advisory lock).
+  Result<StagedDataset> Begin(const std::string& name);
+  // Publishes the staged version. For attached SQLite files pass `attached_data`: the
+  // manifest then points at that file and the staged data file is not used.
+  Status Commit(StagedDataset* staged, const std::string& kind, const std::string& source,
+                const std::optional<std::filesystem::path>& attached_data = std::nullopt);
+
+ private:
+  std::filesystem::path dir_;
+};
+
+}  // namespace da

@@ -1,0 +1,43 @@
+// Helpers for tests: scratch directories, writing fixture files, running the real binary.
+#pragma once
+
+#include <filesystem>
+#include <string>
+#include <vector>
+
+namespace da::testing {
+
+// A fresh directory under $TMPDIR, removed when the object dies.
+class TempDir {
+ public:
+  TempDir();
+  ~TempDir();
+  const std::filesystem::path& path() const { return path_; }
+  std::filesystem::path operator/(const std::string& rel) const { return path_ / rel; }
+
+ private:
+  std::filesystem::path path_;
+};
+
+// Writes `bytes` to `path`, creating parent directories.
+void WriteFile(const std::filesystem::path& path, const std::string& bytes);
+std::string ReadFile(const std::filesystem::path& path);
+
+// Builds a ZIP at `zip_path` from (entry name, contents) pairs using libzip. An entry name
+// ending in '/' is a directory.
+void WriteZip(const std::filesystem::path& zip_path,
+              const std::vector<std::pair<std::string, std::string>>& entries);
+
+struct CommandResult {
+  int exit_code = -1;
+  std::string out;  // stdout
+  std::string err;  // stderr
+};
+// Runs the built `dataanalyst` binary with `args` (no shell), stdin from /dev/null.
+CommandResult RunCli(const std::vector<std::string>& args);
+
+// ../shared from the source tree (Spider, walmart).
+std::filesystem::path SharedDir();
+std::filesystem::path SourceDir();
+
+}  // namespace da::testing
