@@ -1,12 +1,54 @@
 #include "cli/cli.h"
 
 #include <cstdio>
+#include <cstring>
+#include <string>
+#include <vector>
+
+#include "cli/commands.h"
+#include "cli/output.h"
 
 namespace da {
 
+namespace {
+
+constexpr const char* kUsage = R"(dataanalyst — ask questions of your data
+
+Usage:
+  dataanalyst ingest PATH --dataset NAME   load a CSV/TSV, ZIP of CSV folders, .xlsx or SQLite file
+        [--metadata FILE]...               descriptions in the original platform's CSV/XLSX format
+        [--max-rejected N]                 accept up to N malformed rows (default 0: fail on the first)
+  dataanalyst schema NAME                  tables, columns, types, statistics and keys
+  dataanalyst sql NAME "SELECT ..."        run read-only SQL through the guard
+        [--csv] [--max-rows N] [--timeout SECONDS]
+  dataanalyst datasets [list | remove NAME]
+  dataanalyst help | --version
+
+Common options:
+  --data-dir DIR   where datasets live (default: $DATAANALYST_HOME, else ./data)
+  --json           machine-readable output; errors become {"error":{"code","message"}}
+)";
+
+}  // namespace
+
 int RunCli(int argc, char** argv) {
-  std::fprintf(stderr, "dataanalyst: not yet wired\n");
-  return 2;
+  std::vector<std::string> words(argv + 1, argv + argc);
+  if (words.empty() || words[0] == "help" || words[0] == "--help" || words[0] == "-h") {
+    std::fputs(kUsage, words.empty() ? stderr : stdout);
+    return words.empty() ? kExitUsage : kExitOk;
+  }
+  if (words[0] == "--version" || words[0] == "version") {
+    std::printf("dataanalyst %s\n", DA_VERSION);
+    return kExitOk;
+  }
+  const std::string command = words[0];
+  const Words rest(words.begin() + 1, words.end());
+  if (command == "ingest") return IngestCommand(rest);
+  if (command == "schema") return SchemaCommand(rest);
+  if (command == "sql") return SqlCommand(rest);
+  if (command == "datasets") return DatasetsCommand(rest);
+  std::fprintf(stderr, "error: unknown command '%s'\n%s", command.c_str(), kUsage);
+  return kExitUsage;
 }
 
 }  // namespace da

@@ -1,0 +1,18 @@
+// One function per `dataanalyst` subcommand. Each takes the words after the command name,
+// writes its output to stdout and errors to stderr (or, with --json, an error object to
+// stdout), and returns the exit code: 0 ok, 1 failed, 2 usage error.
+#pragma once
+
+#include <string>
+#include <vector>
+
+namespace da {
+
+using Words = std::vector<std::string>;
+
+int IngestCommand(const Words& words);
+int SchemaCommand(const Words& words);
+int SqlCommand(const Words& words);
+int DatasetsCommand(const Words& words);
+
+}  // namespace da

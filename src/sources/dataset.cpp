@@ -1,0 +1,27 @@
+#include "sources/dataset.h"
+
+#include "common/strings.h"
+
+namespace da {
+
+Result<std::unique_ptr<Dataset>> Dataset::Open(const DatasetStore& store, const std::string& name) {
+  std::unique_ptr<Dataset> ds(new Dataset());
+  DA_ASSIGN_OR_RETURN(ds->info_, store.Get(name));
+  DA_ASSIGN_OR_RETURN(ds->catalog_, Catalog::Load(ds->info_.catalog_path.string()));
+  std::set<std::string> hidden;
+  for (const auto& t : ds->catalog_.hidden_tables) hidden.insert(ToLower(t));
+  auto conn = GuardedConnection::Open(ds->info_.data_path, std::move(hidden));
+  if (!conn.ok()) {
+    if (ds->info_.attached)
+      return conn.status().WithContext("dataset '" + name + "' is attached to " + ds->info_.data_path.string());
+    return conn.status();
+  }
+  ds->connection_ = std::move(conn).value();
+  return ds;
+}
+
+Result<QueryResult> Dataset::Query(std::string_view sql, const GuardLimits& limits) {
+  return connection_->Execute(sql, limits);
+}
+
+}  // namespace da

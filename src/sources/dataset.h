@@ -1,0 +1,36 @@
+// An open dataset: its manifest, its catalog, and a guarded read-only connection to its data.
+// This is what the CLI (and later the question engine and the server) query through.
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "catalog/catalog.h"
+#include "common/query_result.h"
+#include "common/status.h"
+#include "guard/sql_guard.h"
+#include "sources/dataset_store.h"
+
+namespace da {
+
+class Dataset {
+ public:
+  // Loads the manifest and the stored catalog (never recomputed here) and opens the data
+  // read-only through the guard, hiding tables the metadata file hid.
+  static Result<std::unique_ptr<Dataset>> Open(const DatasetStore& store, const std::string& name);
+
+  const DatasetInfo& info() const { return info_; }
+  const Catalog& catalog() const { return catalog_; }
+
+  // Runs one read-only statement through the guard.
+  Result<QueryResult> Query(std::string_view sql, const GuardLimits& limits = GuardLimits());
+  void Interrupt() { connection_->Interrupt(); }
+
+ private:
+  Dataset() = default;
+  DatasetInfo info_;
+  Catalog catalog_;
+  std::unique_ptr<GuardedConnection> connection_;
+};
+
+}  // namespace da
