@@ -15,7 +15,10 @@ enum class TextEncoding { kUtf8, kUtf8Bom, kWindows1252 };  // Latin-1 is read a
 
 struct CsvDialect {
   char delimiter = ',';  // one of , ; \t |
-  char quote = '"';      // '"' or '\'' ; '\0' when the file uses no quoting
+  // '"' (also when the sniffed sample quotes nothing: a later row may still quote a field), or
+  // '\'' when the sample quotes fields with single quotes and never with double ones.
+  // '\0' disables quoting.
+  char quote = '"';
   bool has_header = true;
   TextEncoding encoding = TextEncoding::kUtf8;
 };
@@ -26,9 +29,11 @@ struct CsvDialect {
 // distinct non-numeric text), and the encoding (BOM; valid UTF-8; else Windows-1252).
 CsvDialect SniffCsv(std::string_view bytes);
 
-// Opens a file (memory-mapped), sniffs it and reads the header. Errors: NotFound, empty file
-// ("orders.csv: the file is empty"), binary content ("orders.csv: not a text file: NUL byte at
-// line 3"), no columns.
+// Opens a file (memory-mapped), sniffs it, converts it to UTF-8 when needed (a UTF-8 BOM is
+// dropped; non-UTF-8 text is decoded as Windows-1252, once, at open) and reads the header.
+// Errors: NotFound; InvalidArgument for an empty or whitespace-only file ("orders.csv: the file
+// is empty"), binary content ("orders.csv: not a text file (binary data at line 3)") and an
+// unterminated quote in the first record. A header without data rows is fine (0 rows).
 Result<std::unique_ptr<RowSource>> OpenCsvFile(const std::filesystem::path& path);
 
 // Same, over bytes already in memory (a ZIP entry); `name` is used in messages and reports.
