@@ -30,6 +30,9 @@ struct ColumnInfo {
   bool not_null = false;      // declared NOT NULL
   double null_fraction = 0;   // 0..1 of row_count
   int64_t distinct_count = 0;
+  // True when the column had more distinct values than the profiler counts exactly; then
+  // distinct_count is a lower bound (see profiler.h).
+  bool distinct_is_estimate = false;
   Value min, max;             // NULL when the column has no non-null values
   std::vector<ValueCount> top_values;  // up to 20, most frequent first; TEXT/BOOLEAN/DATE columns
   bool is_primary_key = false;         // declared or inferred
@@ -49,6 +52,9 @@ struct TableInfo {
   std::string description;  // "Comments" from metadata
   int64_t row_count = 0;
   bool is_view = false;
+  // Views are profiled over a bounded number of rows (profiler.h). When the view returned more,
+  // row_count is a lower bound and the column statistics describe only the rows read.
+  bool row_count_is_lower_bound = false;
   std::vector<ColumnInfo> columns;
   std::vector<std::string> primary_key;  // column names; empty when none
   bool primary_key_declared = false;

@@ -22,18 +22,40 @@ struct ProfileOptions {
 };
 
 // Contract:
-// - Tables and views from sqlite_schema, excluding sqlite_* and our own "_da_*" tables.
+// - Tables and views from sqlite_schema, in creation order, excluding sqlite_* and our own
+//   "_da_*" tables. A view whose definition no longer compiles (it names a dropped table) is
+//   left out rather than failing the whole catalog.
 // - Per column: type from the declared type (ColumnTypeFromDeclared), or, when the declared
-//   type is empty (common in SQLite inputs), from the stored values' storage classes.
-// - Stats over all rows: null fraction, distinct count, min/max, top values for
-//   TEXT/BOOLEAN/DATE columns with few enough distinct values to be categories.
-// - Keys: declared PRIMARY KEY / FOREIGN KEY from PRAGMA table_info / foreign_key_list.
+//   type is empty (common in SQLite inputs), from the stored values' storage classes
+//   (only integers -> INTEGER, integers/reals -> REAL, ISO dates -> DATE, ISO date-times ->
+//   TIMESTAMP, anything else or no values -> TEXT).
+// - Stats over all rows: null fraction, distinct count (SQLite's notion: 5 and 5.0 are one
+//   value, '5' is another), min/max in SQLite's cross-class order (numbers < text < blobs;
+//   text compared bytewise, i.e. BINARY collation), top values for TEXT/BOOLEAN/DATE columns
+//   that look like categories (rules in profiler.cpp). Text min/max/top values are cut to
+//   kMaxStoredTextBytes bytes at a UTF-8 boundary.
+// - Keys: declared PRIMARY KEY / FOREIGN KEY from PRAGMA table_info / foreign_key_list
+//   (composite keys supported; a foreign key omitting the target column refers to the target's
+//   primary key; declared keys naming a table or column that does not exist are dropped).
 //   Inferred primary key when none is declared: a single column that is unique and non-null
-//   and id-like by name ("id", "<table>_id", "<singular table>id", "code", "key", "number"
-//   suffixes) or the only unique non-null integer column. Inferred foreign keys: a column
-//   whose name matches another table's primary key ("customer_id" -> customers.id or
-//   customers.customer_id) and whose distinct non-null values are all (>= 99%) present there.
-// - Cost: one scan per column with GROUP BY; fine for the sizes we ingest (tested at 1M rows).
+//   and id-like by name ("id", "<table>_id", "<singular table>id", or a last name part "id",
+//   "code", "key", "number") or else the only unique non-null INTEGER column (>= 2 rows).
+//   Inferred foreign keys: a column whose name matches another table's single-column primary
+//   key ("customer_id" -> customers.id or customers.customer_id; plural or singular table
+//   names) and whose distinct non-null values are >= 99% present there. ForeignKey::inclusion
+//   is measured for declared keys too.
+// - Cost: one sequential scan per table (SELECT of every column) feeding per-column hash
+//   counters, so profiling is linear in the data. Distinct values are counted exactly up to
+//   kMaxExactDistinct per column; beyond that distinct_count is a lower bound and
+//   distinct_is_estimate is set (this bounds memory to roughly 50-80 MB per wide column).
+//   Views are read up to kViewRowLimit rows (a view can be an arbitrarily expensive query);
+//   when a view has more rows, TableInfo::row_count_is_lower_bound is set. Foreign-key
+//   inclusion is one SQL query per declared or name-matched candidate (DISTINCT child values
+//   probed against the parent column), never per column pair.
+inline constexpr size_t kMaxExactDistinct = 1'000'000;
+inline constexpr int64_t kViewRowLimit = 100'000;
+inline constexpr size_t kMaxStoredTextBytes = 256;
+
 Result<Catalog> ProfileDatabase(sqlite3* db, const ProfileOptions& options);
 
 }  // namespace da

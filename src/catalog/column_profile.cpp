@@ -1,0 +1,292 @@
+#include "catalog/column_profile.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstring>
+#include <functional>
+#include <queue>
+
+#include "catalog/profiler.h"
+
+namespace da {
+
+static_assert(kMaxExactDistinct == 1'000'000, "keep ColumnAccumulator's cap in step");
+
+namespace {
+
+constexpr size_t kInitialSlots = 256;
+
+uint64_t MixBits(uint64_t x) {  // splitmix64 finaliser: spreads sequential ids over the table
+  x ^= x >> 30;
+  x *= 0xbf58476d1ce4e5b9ULL;
+  x ^= x >> 27;
+  x *= 0x94d049bb133111ebULL;
+  x ^= x >> 31;
+  return x;
+}
+
+bool IsDigit(char c) { return c >= '0' && c <= '9'; }
+
+// "YYYY-MM-DD"
+bool LooksLikeIsoDate(std::string_view s) {
+  if (s.size() != 10 || s[4] != '-' || s[7] != '-') return false;
+  for (size_t i : {0, 1, 2, 3, 5, 6, 8, 9})
+    if (!IsDigit(s[i])) return false;
+  return true;
+}
+
+// "YYYY-MM-DD HH:MM[:SS[.fff]]" with ' ' or 'T', optionally followed by a zone.
+bool LooksLikeIsoDateTime(std::string_view s) {
+  if (s.size() < 16 || !LooksLikeIsoDate(s.substr(0, 10))) return false;
+  if (s[10] != ' ' && s[10] != 'T') return false;
+  return IsDigit(s[11]) && IsDigit(s[12]) && s[13] == ':' && IsDigit(s[14]) && IsDigit(s[15]);
+}
+
+}  // namespace
+
+std::string CutUtf8(std::string_view s, size_t max_bytes) {
+  if (s.size() <= max_bytes) return std::string(s);
+  size_t end = max_bytes;
+  while (end > 0 && (static_cast<unsigned char>(s[end]) & 0xC0) == 0x80) --end;
+  return std::string(s.substr(0, end));
+}
+
+// ---------------------------------------------------------------------------------------------
+
+bool IntCounter::Add(int64_t key, bool may_insert) {
+  if (slots_.empty()) slots_.assign(kInitialSlots, Slot{0, 0});
+  const size_t mask = slots_.size() - 1;
+  for (size_t i = MixBits(static_cast<uint64_t>(key)) & mask;; i = (i + 1) & mask) {
+    Slot& s = slots_[i];
+    if (s.count == 0) {
+      if (!may_insert) return false;
+      s = Slot{key, 1};
+      if (++size_ * 2 > slots_.size()) Grow();
+      return true;
+    }
+    if (s.key == key) {
+      ++s.count;
+      return true;
+    }
+  }
+}
+
+void IntCounter::Grow() {
+  std::vector<Slot> old = std::move(slots_);
+  slots_.assign(old.size() * 2, Slot{0, 0});
+  const size_t mask = slots_.size() - 1;
+  for (const Slot& s : old) {
+    if (!s.count) continue;
+    size_t i = MixBits(static_cast<uint64_t>(s.key)) & mask;
+    while (slots_[i].count) i = (i + 1) & mask;
+    slots_[i] = s;
+  }
+}
+
+bool BytesCounter::Add(std::string_view key, bool may_insert) {
+  if (slots_.empty()) slots_.assign(kInitialSlots, Slot{0, 0, 0, 0});
+  const uint64_t h = std::hash<std::string_view>{}(key);
+  const size_t mask = slots_.size() - 1;
+  for (size_t i = MixBits(h) & mask;; i = (i + 1) & mask) {
+    Slot& s = slots_[i];
+    if (s.count == 0) {
+      if (!may_insert) return false;
+      s = Slot{h, arena_.size(), static_cast<uint32_t>(key.size()), 1};
+      arena_.append(key);
+      if (++size_ * 2 > slots_.size()) Grow();
+      return true;
+    }
+    if (s.hash == h && s.length == key.size() &&
+        std::memcmp(arena_.data() + s.offset, key.data(), key.size()) == 0) {
+      ++s.count;
+      return true;
+    }
+  }
+}
+
+void BytesCounter::Grow() {
+  std::vector<Slot> old = std::move(slots_);
+  slots_.assign(old.size() * 2, Slot{0, 0, 0, 0});
+  const size_t mask = slots_.size() - 1;
+  for (const Slot& s : old) {
+    if (!s.count) continue;
+    size_t i = MixBits(s.hash) & mask;
+    while (slots_[i].count) i = (i + 1) & mask;
+    slots_[i] = s;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+
+void ColumnAccumulator::Add(sqlite3_stmt* st, int i) {
+  switch (sqlite3_column_type(st, i)) {
+    case SQLITE_NULL:
+      ++nulls_;
+      return;
+    case SQLITE_INTEGER:
+      return AddInteger(sqlite3_column_int64(st, i));
+    case SQLITE_FLOAT:
+      return AddReal(sqlite3_column_double(st, i));
+    case SQLITE_TEXT: {
+      auto* p = reinterpret_cast<const char*>(sqlite3_column_text(st, i));
+      return AddText(std::string_view(p ? p : "", static_cast<size_t>(sqlite3_column_bytes(st, i))));
+    }
+    default: {
+      auto* p = static_cast<const char*>(sqlite3_column_blob(st, i));
+      return AddBlob(std::string_view(p ? p : "", static_cast<size_t>(sqlite3_column_bytes(st, i))));
+    }
+  }
+}
+
+void ColumnAccumulator::AddInteger(int64_t v) {
+  if (n_int_++ == 0) imin_ = imax_ = v;
+  else if (v < imin_) imin_ = v;
+  else if (v > imax_) imax_ = v;
+  Count(ints_, v);
+}
+
+void ColumnAccumulator::AddReal(double v) {
+  if (n_real_++ == 0) rmin_ = rmax_ = v;
+  else if (v < rmin_) rmin_ = v;
+  else if (v > rmax_) rmax_ = v;
+  // Integral reals share the integer counter so 5 and 5.0 count as one value, as in SQLite.
+  if (v == std::trunc(v) && v >= -9.2e18 && v <= 9.2e18) {
+    Count(ints_, static_cast<int64_t>(v));
+  } else {
+    int64_t bits;
+    std::memcpy(&bits, &v, sizeof bits);
+    Count(reals_, bits);
+  }
+}
+
+void ColumnAccumulator::AddText(std::string_view v) {
+  if (n_text_++ == 0) tmin_ = tmax_ = v;
+  else if (v < tmin_) tmin_ = v;
+  else if (v > tmax_) tmax_ = v;
+  if (infer_type_ && all_date_times_) {
+    if (!LooksLikeIsoDate(v)) {
+      all_dates_ = false;
+      all_date_times_ = LooksLikeIsoDateTime(v);
+    }
+  }
+  Count(texts_, v);
+}
+
+void ColumnAccumulator::AddBlob(std::string_view v) {
+  if (n_blob_++ == 0) bmin_ = bmax_ = v;
+  else if (v < bmin_) bmin_ = v;
+  else if (v > bmax_) bmax_ = v;
+  Count(blobs_, v);
+}
+
+ColumnType ColumnAccumulator::InferredType() const {
+  if (n_blob_ > 0) return ColumnType::kText;
+  if (n_text_ > 0) {
+    if (n_int_ + n_real_ > 0) return ColumnType::kText;
+    if (all_dates_) return ColumnType::kDate;
+    if (all_date_times_) return ColumnType::kTimestamp;
+    return ColumnType::kText;
+  }
+  if (n_real_ > 0) return ColumnType::kReal;
+  if (n_int_ > 0) return ColumnType::kInteger;
+  return ColumnType::kText;
+}
+
+namespace {
+
+std::string BlobText(size_t bytes) { return "<blob " + std::to_string(bytes) + " bytes>"; }
+
+std::string RealText(int64_t bits) {
+  double d;
+  std::memcpy(&d, &bits, sizeof d);
+  return ValueToString(Value(d));
+}
+
+}  // namespace
+
+std::vector<ValueCount> ColumnAccumulator::TopValues(size_t limit, int64_t min_count) const {
+  // Keeps the `limit` best (count desc, then value asc) in a heap whose top is the worst kept.
+  struct Entry {
+    int64_t count;
+    std::string value;
+  };
+  auto better = [](const Entry& a, const Entry& b) {
+    return a.count != b.count ? a.count > b.count : a.value < b.value;
+  };
+  std::priority_queue<Entry, std::vector<Entry>, decltype(better)> heap(better);
+  auto offer = [&](int64_t count, auto&& make_text) {
+    if (count < min_count || limit == 0) return;
+    if (heap.size() == limit && heap.top().count > count) return;  // cheap reject, no string
+    Entry e{count, make_text()};
+    if (heap.size() < limit) {
+      heap.push(std::move(e));
+    } else if (better(e, heap.top())) {
+      heap.pop();
+      heap.push(std::move(e));
+    }
+  };
+  ints_.ForEach([&](int64_t k, int64_t n) { offer(n, [&] { return std::to_string(k); }); });
+  reals_.ForEach([&](int64_t k, int64_t n) { offer(n, [&] { return RealText(k); }); });
+  texts_.ForEach([&](std::string_view k, int64_t n) {
+    offer(n, [&] { return CutUtf8(k, kMaxStoredTextBytes); });
+  });
+  blobs_.ForEach([&](std::string_view k, int64_t n) { offer(n, [&] { return BlobText(k.size()); }); });
+  std::vector<ValueCount> out;
+  while (!heap.empty()) {
+    out.push_back({heap.top().value, heap.top().count});
+    heap.pop();
+  }
+  std::reverse(out.begin(), out.end());
+  return out;
+}
+
+// Top values are listed only for category-like columns. Over n non-null values with d
+// distinct ones, a column is category-like when
+//   (a) d <= 1,000: few enough values to enumerate; or
+//   (b) d <= 5% of n: each value repeats 20 times on average (large fact tables); or
+//   (c) the most frequent value covers >= 1% of n and occurs at least twice: a dominant value
+//       worth knowing even among free text ("Unknown", "N/A"); only repeated values are listed.
+// A column whose values are all distinct (ids, names, comments) is not category-like unless
+// its whole domain fits in the list (a small lookup table of statuses).
+void ColumnAccumulator::Finish(int64_t row_count, size_t top_values, ColumnInfo* info) const {
+  info->null_fraction = row_count > 0 ? static_cast<double>(nulls_) / row_count : 0.0;
+  info->distinct_count = static_cast<int64_t>(Distinct());
+  info->distinct_is_estimate = capped_;
+  if (infer_type_) info->type = InferredType();
+
+  // SQLite's order across storage classes: NULL < numbers < TEXT < BLOB.
+  info->min = std::monostate{};
+  info->max = std::monostate{};
+  const bool has_num = n_int_ + n_real_ > 0;
+  if (has_num) {
+    // long double holds every int64 exactly, so mixed comparisons are exact.
+    if (n_int_ && (!n_real_ || static_cast<long double>(imin_) <= rmin_)) info->min = imin_;
+    else info->min = rmin_;
+  } else if (n_text_) {
+    info->min = CutUtf8(tmin_, kMaxStoredTextBytes);
+  } else if (n_blob_) {
+    info->min = BlobText(bmin_.size());
+  }
+  if (n_blob_) info->max = BlobText(bmax_.size());
+  else if (n_text_) info->max = CutUtf8(tmax_, kMaxStoredTextBytes);
+  else if (has_num) {
+    if (n_int_ && (!n_real_ || static_cast<long double>(imax_) >= rmax_)) info->max = imax_;
+    else info->max = rmax_;
+  }
+
+  info->top_values.clear();
+  const bool wants_top = info->type == ColumnType::kText || info->type == ColumnType::kBoolean ||
+                         info->type == ColumnType::kDate;
+  const int64_t n = row_count - nulls_;
+  const int64_t d = info->distinct_count;
+  if (!wants_top || n == 0 || top_values == 0) return;
+  if (d == n && n > 1 && static_cast<size_t>(d) > top_values) return;
+  if (d <= 1000 || d * 20 <= n) {
+    info->top_values = TopValues(top_values, 1);
+    return;
+  }
+  std::vector<ValueCount> repeated = TopValues(top_values, 2);
+  if (!repeated.empty() && repeated.front().count * 100 >= n) info->top_values = std::move(repeated);
+}
+
+}  // namespace da

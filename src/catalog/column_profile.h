@@ -1,0 +1,113 @@
+// Per-column statistics gathered in one pass over a table's rows (internal to the profiler).
+#pragma once
+
+#include <sqlite3.h>
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "catalog/catalog.h"
+
+namespace da {
+
+// Open-addressing (linear probing) counter of int64 keys: no allocation per key, which is what
+// makes a per-cell lookup affordable at millions of rows.
+class IntCounter {
+ public:
+  // Counts `key`; a key not yet present is added only when `may_insert`. Returns whether the
+  // key is (now) present.
+  bool Add(int64_t key, bool may_insert);
+  size_t size() const { return size_; }
+  template <typename Fn>
+  void ForEach(Fn fn) const {
+    for (const auto& s : slots_)
+      if (s.count) fn(s.key, s.count);
+  }
+
+ private:
+  struct Slot {
+    int64_t key;
+    int64_t count;  // 0 marks an empty slot
+  };
+  void Grow();
+  std::vector<Slot> slots_;
+  size_t size_ = 0;
+};
+
+// The same for byte strings, whose bytes live in one arena instead of one allocation each.
+class BytesCounter {
+ public:
+  bool Add(std::string_view key, bool may_insert);
+  size_t size() const { return size_; }
+  template <typename Fn>
+  void ForEach(Fn fn) const {
+    for (const auto& s : slots_)
+      if (s.count) fn(std::string_view(arena_.data() + s.offset, s.length), s.count);
+  }
+
+ private:
+  struct Slot {
+    uint64_t hash;
+    uint64_t offset;
+    uint32_t length;
+    int64_t count;  // 0 marks an empty slot
+  };
+  void Grow();
+  std::vector<Slot> slots_;
+  std::string arena_;
+  size_t size_ = 0;
+};
+
+// Feeds one column's values and turns them into a ColumnInfo's statistics.
+class ColumnAccumulator {
+ public:
+  explicit ColumnAccumulator(bool infer_type) : infer_type_(infer_type) {}
+
+  // Reads column `i` of the current row of `st`.
+  void Add(sqlite3_stmt* st, int i);
+
+  // Fills null_fraction, distinct_count(+estimate), min, max; the type when it is inferred
+  // from storage classes; and top values when `info->type` is TEXT/BOOLEAN/DATE and the column
+  // looks like a category.
+  void Finish(int64_t row_count, size_t top_values, ColumnInfo* info) const;
+
+  int64_t nulls() const { return nulls_; }
+
+ private:
+  void AddInteger(int64_t v);
+  void AddReal(double v);
+  void AddText(std::string_view v);
+  void AddBlob(std::string_view v);
+  size_t Distinct() const { return ints_.size() + reals_.size() + texts_.size() + blobs_.size(); }
+  // Counts a value; once kMaxExactDistinctValues distinct values are known, new ones are no
+  // longer added and the distinct count becomes a lower bound.
+  template <typename Counter, typename Key>
+  void Count(Counter& counter, const Key& key) {
+    if (!counter.Add(key, Distinct() < kMaxExactDistinctValues)) capped_ = true;
+  }
+  ColumnType InferredType() const;
+  std::vector<ValueCount> TopValues(size_t limit, int64_t min_count) const;
+
+  static constexpr size_t kMaxExactDistinctValues = 1'000'000;  // == kMaxExactDistinct
+
+  bool infer_type_;
+  int64_t nulls_ = 0, n_int_ = 0, n_real_ = 0, n_text_ = 0, n_blob_ = 0;
+  int64_t imin_ = 0, imax_ = 0;
+  double rmin_ = 0, rmax_ = 0;
+  std::string tmin_, tmax_, bmin_, bmax_;
+  bool capped_ = false;
+  // Only tracked when the type is inferred: every text value looked like an ISO date /
+  // an ISO date or date-time.
+  bool all_dates_ = true, all_date_times_ = true;
+  IntCounter ints_;    // integers and integral reals (SQLite treats 5 and 5.0 as equal)
+  IntCounter reals_;   // bit patterns of non-integral reals
+  BytesCounter texts_;
+  BytesCounter blobs_;
+};
+
+// Cuts `s` to at most `max_bytes` without splitting a UTF-8 sequence.
+std::string CutUtf8(std::string_view s, size_t max_bytes);
+
+}  // namespace da

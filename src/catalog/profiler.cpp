@@ -1,0 +1,166 @@
+#include "catalog/profiler.h"
+
+#include <algorithm>
+#include <ctime>
+
+#include "catalog/column_profile.h"
+#include "catalog/keys.h"
+#include "common/sqlite.h"
+#include "common/strings.h"
+
+namespace da {
+
+namespace {
+
+struct SchemaObject {
+  std::string name;
+  bool is_view = false;
+};
+
+struct ColumnDecl {
+  std::string name;
+  std::string declared_type;
+  bool not_null = false;
+  int pk_position = 0;  // 1-based position in the declared primary key, 0 when not part of it
+};
+
+Result<std::vector<SchemaObject>> ListTables(sqlite3* db) {
+  DA_ASSIGN_OR_RETURN(SqliteStmt st,
+                      PrepareSql(db, "SELECT name, type FROM sqlite_schema "
+                                     "WHERE type IN ('table', 'view') "
+                                     "AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' "
+                                     "AND name NOT LIKE '\\_da\\_%' ESCAPE '\\' ORDER BY rowid"));
+  std::vector<SchemaObject> out;
+  int rc;
+  while ((rc = sqlite3_step(st.get())) == SQLITE_ROW) {
+    SchemaObject o;
+    o.name = reinterpret_cast<const char*>(sqlite3_column_text(st.get(), 0));
+    o.is_view = std::string_view(reinterpret_cast<const char*>(sqlite3_column_text(st.get(), 1))) == "view";
+    out.push_back(std::move(o));
+  }
+  if (rc != SQLITE_DONE) return SqliteError(db, "listing tables");
+  return out;
+}
+
+// Columns as declared. For a view whose definition does not compile this fails; the caller
+// then leaves the view out.
+Result<std::vector<ColumnDecl>> ReadColumns(sqlite3* db, const std::string& table) {
+  DA_ASSIGN_OR_RETURN(SqliteStmt st, PrepareSql(db, "SELECT name, type, \"notnull\", pk "
+                                                    "FROM pragma_table_info(?1) ORDER BY cid"));
+  sqlite3_bind_text(st.get(), 1, table.c_str(), -1, SQLITE_TRANSIENT);
+  std::vector<ColumnDecl> out;
+  int rc;
+  while ((rc = sqlite3_step(st.get())) == SQLITE_ROW) {
+    ColumnDecl c;
+    c.name = reinterpret_cast<const char*>(sqlite3_column_text(st.get(), 0));
+    auto* type = sqlite3_column_text(st.get(), 1);
+    c.declared_type = type ? reinterpret_cast<const char*>(type) : "";
+    c.not_null = sqlite3_column_int(st.get(), 2) != 0;
+    c.pk_position = sqlite3_column_int(st.get(), 3);
+    out.push_back(std::move(c));
+  }
+  if (rc != SQLITE_DONE) return SqliteError(db, "reading the columns of " + table);
+  if (out.empty()) return Status::InvalidArgument("table " + table + " has no readable columns");
+  return out;
+}
+
+std::string ScanSql(const SchemaObject& object, const std::vector<ColumnDecl>& columns) {
+  std::vector<std::string> names;
+  for (const auto& c : columns) names.push_back(QuoteIdentifier(c.name));
+  std::string sql = "SELECT " + Join(names, ", ") + " FROM " + QuoteIdentifier(object.name);
+  if (object.is_view) sql += " LIMIT " + std::to_string(kViewRowLimit + 1);
+  return sql;
+}
+
+// One sequential scan feeding every column's accumulator.
+Status ProfileRows(sqlite3* db, const SchemaObject& object, const std::vector<ColumnDecl>& decls,
+                   const ProfileOptions& options, TableInfo* table) {
+  std::vector<ColumnAccumulator> acc;
+  acc.reserve(decls.size());
+  for (const auto& d : decls) acc.emplace_back(/*infer_type=*/Trim(d.declared_type).empty());
+
+  DA_ASSIGN_OR_RETURN(SqliteStmt st, PrepareSql(db, ScanSql(object, decls)));
+  const int ncols = static_cast<int>(decls.size());
+  int64_t rows = 0;
+  int rc;
+  while ((rc = sqlite3_step(st.get())) == SQLITE_ROW) {
+    if (object.is_view && rows == kViewRowLimit) {
+      table->row_count_is_lower_bound = true;
+      rc = SQLITE_DONE;
+      break;
+    }
+    ++rows;
+    for (int i = 0; i < ncols; ++i) acc[i].Add(st.get(), i);
+  }
+  if (rc != SQLITE_DONE) return SqliteError(db, "reading " + object.name);
+  table->row_count = rows;
+
+  for (size_t i = 0; i < decls.size(); ++i) {
+    ColumnInfo c;
+    c.name = decls[i].name;
+    c.label = options.column_label ? options.column_label(object.name, c.name) : "";
+    if (c.label.empty()) c.label = c.name;
+    c.declared_type = decls[i].declared_type;
+    c.type = ColumnTypeFromDeclared(c.declared_type);
+    c.not_null = decls[i].not_null;
+    acc[i].Finish(rows, options.top_values, &c);
+    table->columns.push_back(std::move(c));
+  }
+  return Status::Ok();
+}
+
+void SetDeclaredPrimaryKey(const std::vector<ColumnDecl>& decls, TableInfo* table) {
+  std::vector<std::pair<int, size_t>> parts;  // (position in key, column index)
+  for (size_t i = 0; i < decls.size(); ++i)
+    if (decls[i].pk_position > 0) parts.emplace_back(decls[i].pk_position, i);
+  if (parts.empty()) return;
+  std::sort(parts.begin(), parts.end());
+  for (const auto& [pos, i] : parts) {
+    table->primary_key.push_back(decls[i].name);
+    table->columns[i].is_primary_key = true;
+  }
+  table->primary_key_declared = true;
+}
+
+std::string NowIsoUtc() {
+  std::time_t now = std::time(nullptr);
+  std::tm tm{};
+  gmtime_r(&now, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return buf;
+}
+
+}  // namespace
+
+Result<Catalog> ProfileDatabase(sqlite3* db, const ProfileOptions& options) {
+  Catalog catalog;
+  catalog.dataset = options.dataset;
+  catalog.built_at = NowIsoUtc();
+  DA_ASSIGN_OR_RETURN(std::vector<SchemaObject> objects, ListTables(db));
+  for (const auto& object : objects) {
+    auto decls = ReadColumns(db, object.name);
+    if (!decls.ok()) {
+      if (object.is_view) continue;  // a stale view must not block the dataset
+      return decls.status();
+    }
+    TableInfo table;
+    table.name = object.name;
+    table.is_view = object.is_view;
+    table.label = options.table_label ? options.table_label(object.name) : "";
+    if (table.label.empty()) table.label = table.name;
+    Status s = ProfileRows(db, object, *decls, options, &table);
+    if (!s.ok()) {
+      if (object.is_view) continue;
+      return s.WithContext("profiling " + object.name);
+    }
+    SetDeclaredPrimaryKey(*decls, &table);
+    InferPrimaryKey(&table);
+    catalog.tables.push_back(std::move(table));
+  }
+  DA_RETURN_IF_ERROR(AddDeclaredForeignKeys(db, &catalog));
+  DA_RETURN_IF_ERROR(InferForeignKeys(db, &catalog));
+  return catalog;
+}
+
+}  // namespace da
