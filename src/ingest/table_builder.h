@@ -26,6 +26,18 @@ struct BuildOptions {
   ProgressFn progress;  // may be empty
 };
 
+// Sets the connection up for one bulk load into a fresh, private staging file:
+//   page_size=65536        fewer, fuller pages for append-only inserts (must precede the first
+//                          table, so call this on the new, empty file)
+//   journal_mode=OFF       no rollback journal: on failure the caller discards the whole file
+//                          (ROLLBACK is not reliable in this mode)
+//   synchronous=OFF        no fsync; the caller syncs/publishes the finished file atomically
+//   locking_mode=EXCLUSIVE nobody else reads a staging file; saves lock traffic per transaction
+//   cache_size=-131072     128 MiB page cache, so index-free appends rarely re-read pages
+//   temp_store=MEMORY
+// BuildTable works on any connection; these settings only make it fast.
+Status PrepareForBulkLoad(sqlite3* db);
+
 // Contract:
 // - Columns are unioned by normalised name across `sources` in first-seen order; a source
 //   lacking a column contributes NULLs. When there is more than one source and the sources'
@@ -36,7 +48,12 @@ struct BuildOptions {
 // - Type per column: the narrowest of BOOLEAN, INTEGER, REAL, DATE, TIMESTAMP that every
 //   non-null value parses as; otherwise TEXT, keeping every value verbatim (nothing dropped),
 //   with ColumnReport::fallback_reason naming the first offending value and line.
-// - Runs inside the caller's transaction; on error the caller rolls back/discards the file.
+// - Runs inside the caller's transaction (when the connection is in autocommit mode it opens
+//   and commits its own); on error the caller rolls back/discards the file.
+// - Pass 1 reads every source to infer types and count rejected rows; pass 2 reads them again
+//   on a worker thread that converts values into row batches while the calling thread inserts
+//   them with one prepared statement. The connection is only used from the calling thread,
+//   and so is options.progress. RowSources must tolerate ForEachRow on another thread.
 // - Appends the table's report to report->tables and its rejected rows to report.
 Status BuildTable(sqlite3* db, const std::string& table_name, const std::vector<RowSource*>& sources,
                   const BuildOptions& options, IngestReport* report);

@@ -1,0 +1,494 @@
+#include "ingest/table_builder.h"
+
+#include <algorithm>
+#include <condition_variable>
+#include <deque>
+#include <memory>
+#include <mutex>
+#include <thread>
+#include <unordered_map>
+#include <unordered_set>
+
+#include "common/sqlite.h"
+#include "common/strings.h"
+#include "ingest/identifiers.h"
+#include "ingest/type_inference.h"
+
+namespace da {
+
+namespace {
+
+constexpr char kSourceFileColumn[] = "_source_file";
+constexpr size_t kBatchRows = 4096;
+constexpr int64_t kProgressEveryRows = 1 << 16;
+
+struct TableColumn {
+  std::string name;
+  std::string label;
+  ColumnInference inference;
+  ColumnType type = ColumnType::kText;
+  DateOrder order = DateOrder::kMonthFirst;
+};
+
+// How one source's fields map onto the table's columns.
+struct SourcePlan {
+  RowSource* source = nullptr;
+  std::vector<size_t> column_of_field;
+  uint64_t bytes_before = 0;  // sum of byte_size() of earlier sources, for progress
+};
+
+// Per (column, source): is the column constant within the source, and with what value?
+// Used to decide whether `_source_file` adds information.
+struct Constancy {
+  bool seen = false;
+  bool constant = true;
+  std::string value;
+};
+
+std::string FieldCountReason(size_t expected, size_t found) {
+  return "expected " + std::to_string(expected) + " fields, found " + std::to_string(found);
+}
+
+// Rough bytes a row occupied in its file: fields plus delimiters and line end. Only used for
+// progress, clamped to the source size.
+uint64_t ApproxRowBytes(const RowView& row) {
+  uint64_t n = row.fields.size();
+  for (std::string_view f : row.fields) n += f.size();
+  return n;
+}
+
+class ProgressReporter {
+ public:
+  ProgressReporter(const ProgressFn& fn, uint64_t total) : fn_(fn), total_(total) {}
+  void Report(uint64_t done) const {
+    if (fn_) fn_(std::min(done, total_), total_);
+  }
+  uint64_t total() const { return total_; }
+
+ private:
+  const ProgressFn& fn_;
+  uint64_t total_;
+};
+
+// ---- Pass 2 plumbing: row batches handed from the converting thread to the inserting one.
+
+struct Slot {
+  enum class Kind : uint8_t { kNull, kInteger, kReal, kText, kSourceName } kind = Kind::kNull;
+  uint32_t text_size = 0;
+  union {
+    int64_t i;
+    double d;
+    uint64_t text_offset;  // into Batch::arena
+  };
+};
+
+struct Batch {
+  size_t source = 0;
+  size_t rows = 0;
+  int64_t first_line = 0;
+  uint64_t approx_bytes = 0;  // source bytes covered by this batch's rows
+  std::vector<Slot> slots;    // rows x columns
+  std::string arena;          // text of kText slots
+
+  void Clear() {
+    rows = 0;
+    approx_bytes = 0;
+    arena.clear();
+  }
+};
+
+// Bounded hand-off between one producer and one consumer. Batches circulate between the
+// free and the full list, so steady state allocates nothing.
+class BatchQueue {
+ public:
+  explicit BatchQueue(size_t batches, size_t columns) {
+    for (size_t i = 0; i < batches; ++i) {
+      auto b = std::make_unique<Batch>();
+      b->slots.resize(kBatchRows * columns);
+      free_.push_back(std::move(b));
+    }
+  }
+
+  // Producer side. Returns nullptr when the consumer has given up.
+  std::unique_ptr<Batch> TakeFree() {
+    std::unique_lock lock(mu_);
+    cv_.wait(lock, [&] { return !free_.empty() || cancelled_; });
+    if (cancelled_) return nullptr;
+    auto b = std::move(free_.front());
+    free_.pop_front();
+    return b;
+  }
+  void PushFull(std::unique_ptr<Batch> b) {
+    std::lock_guard lock(mu_);
+    full_.push_back(std::move(b));
+    cv_.notify_all();
+  }
+  void Finish(Status status) {
+    std::lock_guard lock(mu_);
+    producer_done_ = true;
+    producer_status_ = std::move(status);
+    cv_.notify_all();
+  }
+
+  // Consumer side. Returns nullptr once the producer is done and everything is consumed.
+  std::unique_ptr<Batch> TakeFull() {
+    std::unique_lock lock(mu_);
+    cv_.wait(lock, [&] { return !full_.empty() || producer_done_; });
+    if (full_.empty()) return nullptr;
+    auto b = std::move(full_.front());
+    full_.pop_front();
+    return b;
+  }
+  void ReturnFree(std::unique_ptr<Batch> b) {
+    std::lock_guard lock(mu_);
+    b->Clear();
+    free_.push_back(std::move(b));
+    cv_.notify_all();
+  }
+  void Cancel() {
+    std::lock_guard lock(mu_);
+    cancelled_ = true;
+    cv_.notify_all();
+  }
+  Status producer_status() {
+    std::lock_guard lock(mu_);
+    return producer_status_;
+  }
+
+ private:
+  std::mutex mu_;
+  std::condition_variable cv_;
+  std::deque<std::unique_ptr<Batch>> free_, full_;
+  bool producer_done_ = false;
+  bool cancelled_ = false;
+  Status producer_status_;
+};
+
+class TableBuild {
+ public:
+  TableBuild(sqlite3* db, const std::string& table_name, const std::vector<RowSource*>& sources,
+             const BuildOptions& options, IngestReport* report)
+      : db_(db), table_(table_name), options_(options), report_(report) {
+    for (RowSource* s : sources) {
+      SourcePlan plan;
+      plan.source = s;
+      plan.bytes_before = total_input_bytes_;
+      total_input_bytes_ += s->byte_size();
+      plans_.push_back(std::move(plan));
+      source_names_.push_back(s->name());
+    }
+  }
+
+  Status Run() {
+    DA_RETURN_IF_ERROR(PlanColumns());
+    ProgressReporter progress(options_.progress, 2 * total_input_bytes_);
+    DA_RETURN_IF_ERROR(InferTypes(progress));
+    DecideSourceFileColumn();
+    DA_RETURN_IF_ERROR(CreateTable());
+    DA_RETURN_IF_ERROR(InsertRows(progress));
+    progress.Report(progress.total());
+    FillReport();
+    return Status::Ok();
+  }
+
+ private:
+  size_t table_columns() const { return columns_.size() + (add_source_file_ ? 1 : 0); }
+
+  // Unions the sources' normalised headers in first-seen order.
+  Status PlanColumns() {
+    if (plans_.empty()) return Status::InvalidArgument(table_ + ": no input to build the table from");
+    std::unordered_map<std::string, size_t> index;
+    for (SourcePlan& plan : plans_) {
+      const std::vector<std::string>& labels = plan.source->header();
+      if (labels.empty()) return Status::InvalidArgument(plan.source->name() + ": no columns");
+      const std::vector<std::string> names = MakeColumnNames(labels);
+      for (size_t f = 0; f < names.size(); ++f) {
+        auto [it, inserted] = index.emplace(names[f], columns_.size());
+        if (inserted) {
+          TableColumn c;
+          c.name = names[f];
+          c.label = labels[f];
+          columns_.push_back(std::move(c));
+        }
+        plan.column_of_field.push_back(it->second);
+      }
+    }
+    return Status::Ok();
+  }
+
+  Status Reject(const RowSource& source, const RowView& row) {
+    ++rejected_;
+    std::string reason = FieldCountReason(source.header().size(), row.fields.size());
+    if (first_rejected_.empty()) {
+      first_rejected_ = source.name() + ":" + std::to_string(row.line) + ": " + reason;
+    }
+    report_->AddRejected({source.name(), row.line, std::move(reason)});
+    if (rejected_ <= options_.max_rejected_rows) return Status::Ok();
+    if (options_.max_rejected_rows == 0) return Status::InvalidArgument(first_rejected_);
+    return Status::InvalidArgument(first_rejected_ + " (more than " +
+                                   std::to_string(options_.max_rejected_rows) +
+                                   " rows rejected)");
+  }
+
+  // Pass 1: every value of every column, plus per-source constancy when it matters.
+  Status InferTypes(const ProgressReporter& progress) {
+    const bool track_constancy = plans_.size() > 1;
+    if (track_constancy) {
+      constancy_.assign(columns_.size(), std::vector<Constancy>(plans_.size()));
+      may_identify_source_.assign(columns_.size(), true);
+    }
+    for (size_t s = 0; s < plans_.size(); ++s) {
+      const SourcePlan& plan = plans_[s];
+      const size_t expected = plan.column_of_field.size();
+      const int source_index = static_cast<int>(s);
+      uint64_t bytes = 0;
+      int64_t rows = 0;
+      DA_RETURN_IF_ERROR(plan.source->ForEachRow([&](const RowView& row) -> Status {
+        bytes += ApproxRowBytes(row);
+        if ((++rows & (kProgressEveryRows - 1)) == 0)
+          progress.Report(plan.bytes_before + std::min(bytes, plan.source->byte_size()));
+        if (row.fields.size() != expected) return Reject(*plan.source, row);
+        for (size_t f = 0; f < expected; ++f) {
+          columns_[plan.column_of_field[f]].inference.Observe(row.fields[f], source_index,
+                                                              row.line);
+        }
+        if (track_constancy) TrackConstancy(plan, s, row);
+        return Status::Ok();
+      }));
+      progress.Report(plan.bytes_before + plan.source->byte_size());
+    }
+    for (TableColumn& c : columns_) {
+      c.type = c.inference.type();
+      c.order = c.inference.date_order();
+    }
+    return Status::Ok();
+  }
+
+  void TrackConstancy(const SourcePlan& plan, size_t s, const RowView& row) {
+    for (size_t f = 0; f < row.fields.size(); ++f) {
+      const size_t c = plan.column_of_field[f];
+      if (!may_identify_source_[c]) continue;
+      Constancy& k = constancy_[c][s];
+      const std::string_view v = TrimField(row.fields[f]);
+      if (!k.seen) {
+        k.seen = true;
+        k.value = IsNullMarker(v) ? std::string() : std::string(v);
+      } else if (k.value != (IsNullMarker(v) ? std::string_view() : v)) {
+        k.constant = false;
+        may_identify_source_[c] = false;
+      }
+    }
+  }
+
+  // `_source_file` is added for several sources unless some column is constant within each
+  // source and different between sources (it already says which file a row came from).
+  void DecideSourceFileColumn() {
+    if (plans_.size() < 2) return;
+    for (size_t c = 0; c < columns_.size(); ++c) {
+      if (!may_identify_source_[c]) continue;
+      std::unordered_set<std::string> values;
+      bool identifies = true;
+      for (size_t s = 0; s < plans_.size() && identifies; ++s) {
+        const Constancy& k = constancy_[c][s];
+        // A source without the column holds NULL (""); one without rows holds nothing.
+        const bool has_column = std::find(plans_[s].column_of_field.begin(),
+                                          plans_[s].column_of_field.end(),
+                                          c) != plans_[s].column_of_field.end();
+        if (has_column && !k.seen) continue;
+        identifies = values.insert(has_column ? k.value : std::string()).second;
+      }
+      if (identifies && values.size() > 1) return;
+    }
+    add_source_file_ = true;
+  }
+
+  Status CreateTable() {
+    std::string sql = "CREATE TABLE " + QuoteIdentifier(table_) + " (";
+    std::string insert = "INSERT INTO " + QuoteIdentifier(table_) + " VALUES (";
+    for (size_t c = 0; c < table_columns(); ++c) {
+      const bool source_file = c == columns_.size();
+      if (c) {
+        sql += ", ";
+        insert += ", ";
+      }
+      sql += QuoteIdentifier(source_file ? kSourceFileColumn : columns_[c].name);
+      sql += ' ';
+      sql += source_file ? "TEXT" : ColumnTypeName(columns_[c].type);
+      insert += '?';
+    }
+    sql += ")";
+    insert += ")";
+    DA_RETURN_IF_ERROR(ExecSql(db_, sql).WithContext("creating table " + table_));
+    DA_ASSIGN_OR_RETURN(insert_, PrepareSql(db_, insert));
+    return Status::Ok();
+  }
+
+  // Pass 2, producer: reads and converts rows into batches on a worker thread.
+  Status ConvertRows(BatchQueue* queue) {
+    const size_t width = table_columns();
+    std::unique_ptr<Batch> batch;
+    char date_buffer[48];
+    for (size_t s = 0; s < plans_.size(); ++s) {
+      const SourcePlan& plan = plans_[s];
+      const size_t expected = plan.column_of_field.size();
+      Status st = plan.source->ForEachRow([&](const RowView& row) -> Status {
+        if (row.fields.size() != expected) return Status::Ok();  // rejected in pass 1
+        if (!batch) {
+          batch = queue->TakeFree();
+          if (!batch) return Status::Internal("insert stopped");
+          batch->source = s;
+          batch->first_line = row.line;
+        }
+        Slot* slots = &batch->slots[batch->rows * width];
+        for (size_t c = 0; c < width; ++c) slots[c].kind = Slot::Kind::kNull;
+        for (size_t f = 0; f < expected; ++f) {
+          const TableColumn& col = columns_[plan.column_of_field[f]];
+          Slot& slot = slots[plan.column_of_field[f]];
+          StoredValue v;
+          if (!ConvertField(row.fields[f], col.type, col.order, date_buffer, &v)) {
+            return Status::InvalidArgument(plan.source->name() + ":" + std::to_string(row.line) +
+                                           ": value of column " + col.name +
+                                           " changed while reading the file twice");
+          }
+          switch (v.kind) {
+            case StoredValue::Kind::kNull: break;
+            case StoredValue::Kind::kInteger:
+              slot.kind = Slot::Kind::kInteger;
+              slot.i = v.i;
+              break;
+            case StoredValue::Kind::kReal:
+              slot.kind = Slot::Kind::kReal;
+              slot.d = v.d;
+              break;
+            case StoredValue::Kind::kText:
+              slot.kind = Slot::Kind::kText;
+              slot.text_offset = batch->arena.size();
+              slot.text_size = static_cast<uint32_t>(v.text.size());
+              batch->arena.append(v.text);
+              break;
+          }
+        }
+        if (add_source_file_) slots[columns_.size()].kind = Slot::Kind::kSourceName;
+        batch->approx_bytes += ApproxRowBytes(row);
+        if (++batch->rows == kBatchRows) queue->PushFull(std::move(batch));
+        return Status::Ok();
+      });
+      if (batch) queue->PushFull(std::move(batch));
+      if (!st.ok()) return st;
+    }
+    return Status::Ok();
+  }
+
+  // Pass 2, consumer: binds each batch's values (no copies: the batch outlives the step).
+  Status InsertBatch(const Batch& batch) {
+    sqlite3_stmt* st = insert_.get();
+    const size_t width = table_columns();
+    const std::string& source_name = source_names_[batch.source];
+    for (size_t r = 0; r < batch.rows; ++r) {
+      const Slot* slots = &batch.slots[r * width];
+      for (size_t c = 0; c < width; ++c) {
+        const int param = static_cast<int>(c) + 1;
+        const Slot& s = slots[c];
+        switch (s.kind) {
+          case Slot::Kind::kNull: sqlite3_bind_null(st, param); break;
+          case Slot::Kind::kInteger: sqlite3_bind_int64(st, param, s.i); break;
+          case Slot::Kind::kReal: sqlite3_bind_double(st, param, s.d); break;
+          case Slot::Kind::kText:
+            sqlite3_bind_text(st, param, batch.arena.data() + s.text_offset,
+                              static_cast<int>(s.text_size), SQLITE_STATIC);
+            break;
+          case Slot::Kind::kSourceName:
+            sqlite3_bind_text(st, param, source_name.data(), static_cast<int>(source_name.size()),
+                              SQLITE_STATIC);
+            break;
+        }
+      }
+      const int rc = sqlite3_step(st);
+      sqlite3_reset(st);
+      if (rc != SQLITE_DONE) {
+        return SqliteError(db_, "inserting into " + table_ + " (rows from " + source_names_[batch.source] +
+                                    " near line " + std::to_string(batch.first_line) + ")");
+      }
+      ++rows_;
+    }
+    return Status::Ok();
+  }
+
+  Status InsertRows(const ProgressReporter& progress) {
+    BatchQueue queue(3, table_columns());
+    std::thread producer([&] { queue.Finish(ConvertRows(&queue)); });
+    Status insert_status;
+    std::vector<uint64_t> bytes_done(plans_.size(), 0);
+    while (auto batch = queue.TakeFull()) {
+      if (insert_status.ok()) {
+        insert_status = InsertBatch(*batch);
+        if (!insert_status.ok()) queue.Cancel();
+        const SourcePlan& plan = plans_[batch->source];
+        bytes_done[batch->source] += batch->approx_bytes;
+        progress.Report(total_input_bytes_ + plan.bytes_before +
+                        std::min(bytes_done[batch->source], plan.source->byte_size()));
+      }
+      queue.ReturnFree(std::move(batch));
+    }
+    producer.join();
+    DA_RETURN_IF_ERROR(insert_status);
+    return queue.producer_status();
+  }
+
+  void FillReport() {
+    TableReport t;
+    t.name = table_;
+    t.label = table_;
+    t.sources = source_names_;
+    t.rows = rows_;
+    t.rejected_rows = rejected_;
+    t.has_source_file_column = add_source_file_;
+    for (const TableColumn& c : columns_) {
+      t.columns.push_back({c.name, c.label, c.type, c.inference.FallbackReason(source_names_)});
+    }
+    if (add_source_file_) t.columns.push_back({kSourceFileColumn, "source file", ColumnType::kText, ""});
+    report_->tables.push_back(std::move(t));
+  }
+
+  sqlite3* db_;
+  std::string table_;
+  const BuildOptions& options_;
+  IngestReport* report_;
+  std::vector<SourcePlan> plans_;
+  std::vector<std::string> source_names_;
+  uint64_t total_input_bytes_ = 0;
+  std::vector<TableColumn> columns_;
+  std::vector<std::vector<Constancy>> constancy_;  // [column][source]
+  std::vector<bool> may_identify_source_;
+  bool add_source_file_ = false;
+  int64_t rejected_ = 0;
+  std::string first_rejected_;
+  int64_t rows_ = 0;
+  SqliteStmt insert_;
+};
+
+}  // namespace
+
+Status PrepareForBulkLoad(sqlite3* db) {
+  return ExecSql(db,
+                 "PRAGMA page_size=65536;"
+                 "PRAGMA journal_mode=OFF;"
+                 "PRAGMA synchronous=OFF;"
+                 "PRAGMA locking_mode=EXCLUSIVE;"
+                 "PRAGMA cache_size=-131072;"
+                 "PRAGMA temp_store=MEMORY;");
+}
+
+Status BuildTable(sqlite3* db, const std::string& table_name, const std::vector<RowSource*>& sources,
+                  const BuildOptions& options, IngestReport* report) {
+  const bool own_transaction = sqlite3_get_autocommit(db) != 0;
+  if (own_transaction) DA_RETURN_IF_ERROR(ExecSql(db, "BEGIN"));
+  Status st = TableBuild(db, table_name, sources, options, report).Run();
+  if (own_transaction) {
+    if (st.ok()) return ExecSql(db, "COMMIT");
+    (void)ExecSql(db, "ROLLBACK");
+  }
+  return st;
+}
+
+}  // namespace da
