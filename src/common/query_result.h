@@ -16,12 +16,23 @@ struct QueryResult {
   bool truncated = false;  // more rows existed beyond the row cap
   double elapsed_ms = 0;
 
-  // {"columns":[...],"rows":[[...]],"row_count":N,"truncated":b,"elapsed_ms":x}; NULL -> null.
+  // {"columns":[...],"rows":[[...]],"row_count":N,"truncated":b,"elapsed_ms":x}; NULL -> null,
+  // integers and reals -> numbers (NaN/infinity -> null). Text that is not valid UTF-8 has each
+  // bad byte replaced by U+FFFD, so dump() never throws.
   nlohmann::json ToJson() const;
-  // RFC 4180 CSV with a header line; NULL -> empty field; CRLF line ends.
+  // RFC 4180 CSV with a header line; NULL -> empty field; fields holding ',', '"', CR or LF
+  // are quoted with '"' doubled; CRLF line ends.
   std::string ToCsv() const;
-  // Aligned text table for terminals (numbers right-aligned, NULL shown as NULL, long text
-  // cut at `max_width` display columns with "…"), followed by "(N rows)" / "(first N rows)".
+  // Aligned text table for terminals:
+  //   id | name  | amount
+  //   ---+-------+-------
+  //    1 | Alice |    3.5
+  //   (1 row)
+  // Widths count display columns (code points; East Asian wide characters count 2). Columns
+  // whose values are all numbers are right-aligned; NULL shows as NULL; tab, CR and LF show
+  // as \t, \r, \n; text longer than `max_width` columns is cut with "…" (max_width >= 2).
+  // The footer is "(N rows)" with thousands separators, or "(first N rows; more were cut by
+  // the row cap)" when truncated.
   std::string ToText(size_t max_width = 40) const;
 };
 
