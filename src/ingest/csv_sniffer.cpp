@@ -129,6 +129,12 @@ ValueKind Classify(std::string_view raw) {
 
 bool IsNumeric(ValueKind k) { return k == ValueKind::kInteger || k == ValueKind::kDecimal; }
 
+// "2023": column labels of pivoted exports are often years.
+bool LooksLikeYear(std::string_view s) {
+  s = Trim(s);
+  return s.size() == 4 && std::all_of(s.begin(), s.end(), IsDigit) && s >= "1900" && s <= "2100";
+}
+
 // The kind that at least 90% of a column's non-empty values share; kText otherwise.
 // Integers count as decimals when the column mixes both.
 ValueKind DominantKind(const std::vector<ValueKind>& kinds) {
@@ -151,9 +157,9 @@ ValueKind DominantKind(const std::vector<ValueKind>& kinds) {
 }
 
 // Votes per column: a label over a typed column says "header"; a value of the column's type
-// says "data" (an integer over decimals abstains: "2023" over prices is a year label as often
-// as a value); a text value repeated below says "data". Without a majority the first row is a
-// header when all its values are distinct non-empty-or-blank text, as labels are.
+// says "data" (a year over decimals abstains: "2023" over prices is a label as often as a
+// value); a text value repeated below says "data". Without a majority the first row is a
+// header when its non-empty values are distinct text (or years), at least one of them text.
 bool DetectHeader(const std::vector<std::vector<std::string>>& records) {
   if (records.empty()) return false;
   const auto& first = records[0];
@@ -175,7 +181,7 @@ bool DetectHeader(const std::vector<std::vector<std::string>>& records) {
     } else if (IsNumeric(column)) {
       if (!IsNumeric(label)) {
         ++header_votes;
-      } else if (!(label == ValueKind::kInteger && column == ValueKind::kDecimal)) {
+      } else if (!(column == ValueKind::kDecimal && LooksLikeYear(first[col]))) {
         ++data_votes;
       }
     } else if (label == column) {
@@ -186,12 +192,15 @@ bool DetectHeader(const std::vector<std::vector<std::string>>& records) {
   }
   if (header_votes != data_votes) return header_votes > data_votes;
   std::set<std::string_view> seen;
+  bool any_text = false;
   for (const auto& field : first) {
     const std::string_view label = Trim(field);
     if (label.empty()) continue;
-    if (Classify(label) != ValueKind::kText || !seen.insert(label).second) return false;
+    const bool text = Classify(label) == ValueKind::kText;
+    if ((!text && !LooksLikeYear(label)) || !seen.insert(label).second) return false;
+    any_text = any_text || text;
   }
-  return !seen.empty();
+  return any_text;
 }
 
 }  // namespace
