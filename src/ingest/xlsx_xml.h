@@ -1,0 +1,46 @@
+// XML plumbing shared by the .xlsx part readers: parsing a part with errors that name it,
+// and namespace-prefix-agnostic access (some writers emit <x:row>, most emit <row>).
+#pragma once
+
+#include <pugixml.hpp>
+
+#include <string>
+#include <string_view>
+
+#include "common/status.h"
+
+namespace da::xlsx {
+
+// Parses `xml` in place (the document points into the buffer, so `xml` must outlive `doc`).
+// A malformed part is InvalidArgument: "book.xlsx: malformed XML in part
+// xl/worksheets/sheet1.xml at byte offset 917: Start-end tags mismatch".
+Status ParseXmlPart(std::string_view file_label, std::string_view part, std::string* xml,
+                    pugi::xml_document* doc);
+
+// "x:row" -> "row".
+std::string_view LocalName(const char* qualified_name);
+// First child element with the given local name, or an empty node.
+pugi::xml_node Child(pugi::xml_node parent, std::string_view local_name);
+// Attribute by local name ("r:id" matches "id"; "id" also matches "id"), or an empty one.
+pugi::xml_attribute Attribute(pugi::xml_node node, std::string_view local_name);
+// The root element of a document, checked to have the expected local name.
+pugi::xml_node RootElement(const pugi::xml_document& doc, std::string_view local_name);
+
+// Calls fn(child) for each child element with the given local name, in order.
+template <typename Fn>
+void ForEachChild(pugi::xml_node parent, std::string_view local_name, Fn&& fn) {
+  for (pugi::xml_node c = parent.first_child(); c; c = c.next_sibling())
+    if (c.type() == pugi::node_element && LocalName(c.name()) == local_name) fn(c);
+}
+
+// Concatenated character data (text and CDATA) directly inside `node`, with the OOXML
+// "_xHHHH_" escapes decoded (Excel writes a carriage return as "_x000D_").
+std::string TextOf(pugi::xml_node node);
+// Text of a string item (<si> in sharedStrings.xml, <is> in a cell): its <t>, or the <t>
+// of each rich-text run <r> concatenated; phonetic hints (<rPh>) are not part of the text.
+std::string StringItemText(pugi::xml_node item);
+
+// Decodes OOXML "_xHHHH_" escapes to UTF-8 ("_x005F_" is a literal underscore).
+std::string DecodeOoxmlEscapes(std::string_view s);
+
+}  // namespace da::xlsx
