@@ -2,6 +2,7 @@
 
 #include <cstdio>
 #include <system_error>
+#include <vector>
 
 #include "common/strings.h"
 #include "guard/sql_policy.h"
@@ -72,8 +73,10 @@ Result<std::set<std::string>> DatasetTables(sqlite3* db, const std::filesystem::
       nullptr);
   SqliteStmt st(raw);
   std::set<std::string> names;
-  while (rc == SQLITE_OK && (rc = sqlite3_step(st.get())) == SQLITE_ROW) {
-    names.insert(reinterpret_cast<const char*>(sqlite3_column_text(st.get(), 0)));
+  if (rc == SQLITE_OK) {
+    while ((rc = sqlite3_step(st.get())) == SQLITE_ROW) {
+      names.insert(reinterpret_cast<const char*>(sqlite3_column_text(st.get(), 0)));
+    }
   }
   if (rc != SQLITE_DONE) {
     return Status::InvalidArgument(path.string() + " is not a readable SQLite database (" +
@@ -82,13 +85,34 @@ Result<std::set<std::string>> DatasetTables(sqlite3* db, const std::filesystem::
   return names;
 }
 
-// The JSON table-valued functions declare themselves to SQLite on first use through an
-// internal statement the authorizer would see as an UPDATE of sqlite_schema; using them once
-// before the authorizer exists keeps that UPDATE denied for everything else.
+// Eponymous virtual tables (json_each, dbstat, pragma_table_info, ...) declare themselves on first
+// use through an internal statement the authorizer would see as an UPDATE of sqlite_schema.
+// Touching each module once before the authorizer exists keeps that UPDATE denied for
+// everything else, and lets the READ rules decide (and explain) which of them a query may use.
 void WarmUpTableFunctions(sqlite3* db) {
+  std::vector<std::string> modules = {"json_each", "json_tree"};
   sqlite3_stmt* raw = nullptr;
-  sqlite3_prepare_v2(db, "SELECT * FROM json_each('[]'), json_tree('[]')", -1, &raw, nullptr);
+  if (sqlite3_prepare_v2(db, "SELECT name FROM pragma_module_list", -1, &raw, nullptr) ==
+      SQLITE_OK) {
+    while (sqlite3_step(raw) == SQLITE_ROW) {
+      modules.emplace_back(reinterpret_cast<const char*>(sqlite3_column_text(raw, 0)));
+    }
+  }
   sqlite3_finalize(raw);
+  raw = nullptr;
+  if (sqlite3_prepare_v2(db, "SELECT 'pragma_' || name FROM pragma_pragma_list", -1, &raw,
+                         nullptr) == SQLITE_OK) {
+    while (sqlite3_step(raw) == SQLITE_ROW) {
+      modules.emplace_back(reinterpret_cast<const char*>(sqlite3_column_text(raw, 0)));
+    }
+  }
+  sqlite3_finalize(raw);
+  for (const std::string& module : modules) {
+    raw = nullptr;
+    std::string sql = "SELECT * FROM " + QuoteIdentifier(module);
+    sqlite3_prepare_v2(db, sql.c_str(), -1, &raw, nullptr);  // most are not eponymous: fine
+    sqlite3_finalize(raw);
+  }
 }
 
 // "no such function: writefile" -> "writefile"; empty when `message` is about something else.

@@ -58,6 +58,13 @@ bool IsJsonTableFunction(const std::string& lower) {
          lower == "jsonb_tree";
 }
 
+// SQLite's own virtual tables that expose storage rather than data: never readable.
+bool IsInternalTable(const std::string& lower) {
+  return lower == "dbstat" || lower == "sqlite_dbpage" || lower == "sqlite_stmt" ||
+         lower == "sqlite_dbdata" || lower == "sqlite_dbptr" || lower == "fts3tokenize" ||
+         lower == "fts4aux" || lower == "fts5vocab";
+}
+
 std::string Text(const char* s) { return s ? s : ""; }
 
 AuthDecision Allow() { return {SQLITE_OK, ""}; }
@@ -80,6 +87,10 @@ AuthDecision AuthorizeRead(const AuthRequest& r, const TableVisibility& tables) 
   }
   if (tables.dataset_tables.count(lower) || IsJsonTableFunction(lower)) return Allow();
   if (StartsWithIgnoreCase(lower, "pragma_")) return Deny("PRAGMA is not allowed");
+  if (IsInternalTable(lower)) return Deny("table " + name + " is not available here");
+  // A CTE or subquery used without reading any of its columns (SELECT count(*) FROM cte)
+  // arrives as a READ of its name with an empty column; it exposes nothing stored.
+  if (r.arg2 != nullptr && r.arg2[0] == '\0') return Allow();
   return Deny("table " + name + " is not available here");
 }
 
@@ -124,7 +135,15 @@ AuthDecision Authorize(const AuthRequest& r, const TableVisibility& tables) {
       return Deny("function " + name + " is not allowed");
     }
     case SQLITE_INSERT: return Deny(WriteMessage("INSERT"));
-    case SQLITE_UPDATE: return Deny(WriteMessage("UPDATE"));
+    case SQLITE_UPDATE:
+      // User statements cannot get here for the schema table (SQLite refuses "table
+      // sqlite_master may not be modified" first); only the first use of an eponymous virtual
+      // table the connection did not warm up does.
+      if (IsSchemaTable(ToLower(Text(r.arg1)))) {
+        return Deny("table-valued functions other than json_each and json_tree are not "
+                    "available here");
+      }
+      return Deny(WriteMessage("UPDATE"));
     case SQLITE_DELETE: return Deny(WriteMessage("DELETE"));
     case SQLITE_CREATE_TABLE:
     case SQLITE_CREATE_TEMP_TABLE:
