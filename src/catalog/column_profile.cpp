@@ -53,7 +53,51 @@ std::string CutUtf8(std::string_view s, size_t max_bytes) {
 
 // ---------------------------------------------------------------------------------------------
 
-bool IntCounter::Add(int64_t key, bool may_insert) {
+bool IntCounter::GrowDense(int64_t key) {
+  if (dense_.empty()) {
+    // Start centred below the first key: ids usually grow upwards from it.
+    base_ = key >= INT64_MIN + 1024 ? key - 1024 : INT64_MIN;
+    dense_.assign(4096, 0);
+    return true;
+  }
+  const __int128 lo = std::min<__int128>(base_, key);
+  const __int128 hi = std::max<__int128>(static_cast<__int128>(base_) + dense_.size() - 1, key);
+  const __int128 span = hi - lo + 1;
+  const __int128 allowed = std::min<__int128>(
+      kMaxDenseSpan, std::max<__int128>(kMinDenseSpan, 4 * static_cast<__int128>(total_ + 1)));
+  if (span > allowed) return false;
+  // Leave room to grow in the direction of the new key, so a rising id column reallocates
+  // O(log n) times.
+  const __int128 size = std::min<__int128>(allowed, std::max<__int128>(span, 2 * dense_.size()));
+  const __int128 new_base = key < base_ ? hi - size + 1 : lo;
+  std::vector<uint32_t> grown(static_cast<size_t>(size), 0);
+  const size_t shift = static_cast<size_t>(static_cast<__int128>(base_) - new_base);
+  std::copy(dense_.begin(), dense_.end(), grown.begin() + static_cast<std::ptrdiff_t>(shift));
+  dense_ = std::move(grown);
+  base_ = static_cast<int64_t>(new_base);
+  return true;
+}
+
+void IntCounter::ToHashed() {
+  std::vector<uint32_t> dense = std::move(dense_);
+  dense_.clear();
+  dense_mode_ = false;
+  size_ = 0;
+  size_t needed = kInitialSlots;
+  for (uint32_t c : dense) size_ += c != 0;
+  while (needed < size_ * 2 + 2) needed *= 2;
+  slots_.assign(needed, Slot{0, 0});
+  const size_t mask = slots_.size() - 1;
+  for (size_t i = 0; i < dense.size(); ++i) {
+    if (!dense[i]) continue;
+    const int64_t key = base_ + static_cast<int64_t>(i);
+    size_t j = MixBits(static_cast<uint64_t>(key)) & mask;
+    while (slots_[j].count) j = (j + 1) & mask;
+    slots_[j] = Slot{key, dense[i]};
+  }
+}
+
+bool IntCounter::AddHashed(int64_t key, bool may_insert) {
   if (slots_.empty()) slots_.assign(kInitialSlots, Slot{0, 0});
   const size_t mask = slots_.size() - 1;
   for (size_t i = MixBits(static_cast<uint64_t>(key)) & mask;; i = (i + 1) & mask) {
@@ -84,20 +128,26 @@ void IntCounter::Grow() {
 }
 
 bool BytesCounter::Add(std::string_view key, bool may_insert) {
-  if (slots_.empty()) slots_.assign(kInitialSlots, Slot{0, 0, 0, 0});
+  if (slots_.empty()) slots_.assign(kInitialSlots, Slot{});
   const uint64_t h = std::hash<std::string_view>{}(key);
   const size_t mask = slots_.size() - 1;
   for (size_t i = MixBits(h) & mask;; i = (i + 1) & mask) {
     Slot& s = slots_[i];
     if (s.count == 0) {
       if (!may_insert) return false;
-      s = Slot{h, arena_.size(), static_cast<uint32_t>(key.size()), 1};
-      arena_.append(key);
+      s.hash = h;
+      s.length = static_cast<uint32_t>(key.size());
+      if (key.size() <= kInlineBytes) {
+        std::memcpy(s.key.bytes, key.data(), key.size());
+      } else {
+        s.key.offset = arena_.size();
+        arena_.append(key);
+      }
+      s.count = 1;
       if (++size_ * 2 > slots_.size()) Grow();
       return true;
     }
-    if (s.hash == h && s.length == key.size() &&
-        std::memcmp(arena_.data() + s.offset, key.data(), key.size()) == 0) {
+    if (s.hash == h && s.length == key.size() && Bytes(s) == key) {
       ++s.count;
       return true;
     }
@@ -106,7 +156,7 @@ bool BytesCounter::Add(std::string_view key, bool may_insert) {
 
 void BytesCounter::Grow() {
   std::vector<Slot> old = std::move(slots_);
-  slots_.assign(old.size() * 2, Slot{0, 0, 0, 0});
+  slots_.assign(old.size() * 2, Slot{});
   const size_t mask = slots_.size() - 1;
   for (const Slot& s : old) {
     if (!s.count) continue;

@@ -12,26 +12,59 @@
 
 namespace da {
 
-// Open-addressing (linear probing) counter of int64 keys: no allocation per key, which is what
-// makes a per-cell lookup affordable at millions of rows.
+// Counter of int64 keys. Most integer columns (ids, years, quantities, foreign keys) span a
+// range not much wider than their number of values, so keys are first counted in a dense array
+// indexed by key - base: sequential memory, no hashing. When the keys spread too widely
+// (span > max(kMinDenseSpan, 4 x values counted) or > kMaxDenseSpan), the counter switches to
+// open addressing with linear probing: still no allocation per key.
 class IntCounter {
  public:
   // Counts `key`; a key not yet present is added only when `may_insert`. Returns whether the
   // key is (now) present.
-  bool Add(int64_t key, bool may_insert);
+  bool Add(int64_t key, bool may_insert) {
+    if (dense_mode_) {
+      const uint64_t off = static_cast<uint64_t>(key) - static_cast<uint64_t>(base_);
+      if (off < dense_.size() && dense_[off] < UINT32_MAX) {
+        uint32_t& c = dense_[off];
+        if (c == 0) {
+          if (!may_insert) return false;
+          ++size_;
+        }
+        ++c;
+        ++total_;
+        return true;
+      }
+      if (!GrowDense(key)) ToHashed();
+      if (dense_mode_) return Add(key, may_insert);
+    }
+    return AddHashed(key, may_insert);
+  }
   size_t size() const { return size_; }
   template <typename Fn>
   void ForEach(Fn fn) const {
+    for (size_t i = 0; i < dense_.size(); ++i)
+      if (dense_[i]) fn(base_ + static_cast<int64_t>(i), static_cast<int64_t>(dense_[i]));
     for (const auto& s : slots_)
       if (s.count) fn(s.key, s.count);
   }
+
+  static constexpr uint64_t kMinDenseSpan = 1 << 16;
+  static constexpr uint64_t kMaxDenseSpan = 1 << 22;
 
  private:
   struct Slot {
     int64_t key;
     int64_t count;  // 0 marks an empty slot
   };
+  bool GrowDense(int64_t key);  // false when the keys are too spread out for the dense array
+  void ToHashed();
+  bool AddHashed(int64_t key, bool may_insert);
   void Grow();
+
+  bool dense_mode_ = true;
+  int64_t base_ = 0;
+  std::vector<uint32_t> dense_;
+  int64_t total_ = 0;  // values counted in dense mode
   std::vector<Slot> slots_;
   size_t size_ = 0;
 };
@@ -44,16 +77,26 @@ class BytesCounter {
   template <typename Fn>
   void ForEach(Fn fn) const {
     for (const auto& s : slots_)
-      if (s.count) fn(std::string_view(arena_.data() + s.offset, s.length), s.count);
+      if (s.count) fn(Bytes(s), s.count);
   }
 
  private:
+  static constexpr uint32_t kInlineBytes = 12;
+  // Keys of up to kInlineBytes bytes (codes, dates, short names) live in the slot itself, so
+  // a lookup touches one cache line; longer keys live in the arena.
   struct Slot {
     uint64_t hash;
-    uint64_t offset;
     uint32_t length;
+    union {
+      char bytes[kInlineBytes];
+      uint64_t offset;
+    } key;
     int64_t count;  // 0 marks an empty slot
   };
+  std::string_view Bytes(const Slot& s) const {
+    return s.length <= kInlineBytes ? std::string_view(s.key.bytes, s.length)
+                                    : std::string_view(arena_.data() + s.key.offset, s.length);
+  }
   void Grow();
   std::vector<Slot> slots_;
   std::string arena_;

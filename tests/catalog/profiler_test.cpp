@@ -1,0 +1,311 @@
+#include "catalog/profiler.h"
+
+#include <gtest/gtest.h>
+
+#include "common/sqlite.h"
+#include "common/strings.h"
+#include "test_util.h"
+
+namespace da {
+namespace {
+
+using testing::TempDir;
+
+SqliteDb OpenShared(const std::string& rel) {
+  auto db = OpenSqlite(testing::SharedDir() / rel, OpenMode::kReadOnly);
+  EXPECT_TRUE(db.ok()) << db.status().ToString();
+  return std::move(db).value();
+}
+
+SqliteDb MemoryDb(const std::string& sql) {
+  auto db = OpenSqlite(":memory:", OpenMode::kReadWriteCreate);
+  EXPECT_TRUE(db.ok());
+  Status s = ExecSql(db->get(), sql);
+  EXPECT_TRUE(s.ok()) << s.ToString();
+  return std::move(db).value();
+}
+
+Catalog Profile(sqlite3* db, size_t top_values = 20) {
+  ProfileOptions options;
+  options.dataset = "test";
+  options.top_values = top_values;
+  auto cat = ProfileDatabase(db, options);
+  EXPECT_TRUE(cat.ok()) << cat.status().ToString();
+  return std::move(cat).value();
+}
+
+int64_t QueryInt(sqlite3* db, const std::string& sql) {
+  auto st = PrepareSql(db, sql);
+  EXPECT_TRUE(st.ok()) << sql;
+  EXPECT_EQ(sqlite3_step(st->get()), SQLITE_ROW);
+  return sqlite3_column_int64(st->get(), 0);
+}
+
+const ForeignKey* FindFk(const TableInfo& t, const std::string& column) {
+  for (const auto& fk : t.foreign_keys)
+    if (fk.column == column) return &fk;
+  return nullptr;
+}
+
+TEST(ProfilerTest, ConcertSingerDeclaredKeysAndCountsMatchSql) {
+  SqliteDb db = OpenShared("bench/spider/database/concert_singer/concert_singer.sqlite");
+  Catalog cat = Profile(db.get());
+  ASSERT_EQ(cat.tables.size(), 4u);
+  EXPECT_EQ(cat.tables[0].name, "stadium");  // creation order
+  for (const auto& t : cat.tables) {
+    EXPECT_EQ(t.row_count, QueryInt(db.get(), "SELECT count(*) FROM \"" + t.name + "\"")) << t.name;
+    for (const auto& c : t.columns) {
+      const std::string q = "\"" + c.name + "\"";
+      EXPECT_EQ(c.distinct_count,
+                QueryInt(db.get(), "SELECT count(DISTINCT " + q + ") FROM \"" + t.name + "\""))
+          << t.name << "." << c.name;
+    }
+  }
+  const TableInfo* singer = cat.FindTable("SINGER");
+  ASSERT_NE(singer, nullptr);
+  EXPECT_EQ(singer->primary_key, std::vector<std::string>{"Singer_ID"});
+  EXPECT_TRUE(singer->primary_key_declared);
+  EXPECT_TRUE(singer->FindColumn("singer_id")->is_primary_key);
+  EXPECT_EQ(singer->FindColumn("Is_male")->type, ColumnType::kBoolean);
+  EXPECT_EQ(ToLower(singer->FindColumn("Age")->declared_type), "int");
+  EXPECT_EQ(singer->FindColumn("Age")->type, ColumnType::kInteger);
+
+  const TableInfo* sic = cat.FindTable("singer_in_concert");
+  ASSERT_NE(sic, nullptr);
+  EXPECT_EQ(sic->primary_key, (std::vector<std::string>{"concert_ID", "Singer_ID"}));
+  ASSERT_EQ(sic->foreign_keys.size(), 2u);
+  const ForeignKey* to_singer = FindFk(*sic, "Singer_ID");
+  ASSERT_NE(to_singer, nullptr);
+  EXPECT_EQ(to_singer->ref_table, "singer");
+  EXPECT_EQ(to_singer->ref_column, "Singer_ID");
+  EXPECT_TRUE(to_singer->declared);
+  EXPECT_DOUBLE_EQ(to_singer->inclusion, 1.0);  // text '2' matches integer 2, as a join would
+
+  const TableInfo* concert = cat.FindTable("concert");
+  const ForeignKey* to_stadium = FindFk(*concert, "Stadium_ID");
+  ASSERT_NE(to_stadium, nullptr);
+  EXPECT_EQ(to_stadium->ref_table, "stadium");
+  EXPECT_TRUE(to_stadium->declared);
+}
+
+TEST(ProfilerTest, WalmartMinMaxAndInferredIntegerKey) {
+  SqliteDb db = OpenShared("bench/walmart/walmart_sales.sqlite");
+  Catalog cat = Profile(db.get());
+  const TableInfo* sales = cat.FindTable("sales");
+  ASSERT_NE(sales, nullptr);
+  EXPECT_EQ(sales->row_count, QueryInt(db.get(), "SELECT count(*) FROM sales"));
+  const ColumnInfo* store = sales->FindColumn("Store");
+  EXPECT_EQ(store->min, Value(QueryInt(db.get(), "SELECT min(Store) FROM sales")));
+  EXPECT_EQ(store->max, Value(QueryInt(db.get(), "SELECT max(Store) FROM sales")));
+  EXPECT_EQ(store->distinct_count, QueryInt(db.get(), "SELECT count(DISTINCT Store) FROM sales"));
+  const ColumnInfo* ws = sales->FindColumn("Weekly_Sales");
+  EXPECT_EQ(ws->type, ColumnType::kReal);
+  auto st = PrepareSql(db.get(), "SELECT min(Weekly_Sales), max(Weekly_Sales) FROM sales");
+  ASSERT_EQ(sqlite3_step(st->get()), SQLITE_ROW);
+  EXPECT_EQ(ws->min, ColumnValue(st->get(), 0));
+  EXPECT_EQ(ws->max, ColumnValue(st->get(), 1));
+  // "index" is the only unique non-null integer column: inferred as the key.
+  EXPECT_EQ(sales->primary_key, std::vector<std::string>{"index"});
+  EXPECT_FALSE(sales->primary_key_declared);
+  const TableInfo* storesize = cat.FindTable("storesize");
+  EXPECT_FALSE(storesize->FindColumn("Type")->top_values.empty());
+}
+
+constexpr const char* kShop = R"sql(
+CREATE TABLE customers (customer_id INTEGER, name TEXT, segment TEXT);
+CREATE TABLE products (id INTEGER, title TEXT);
+CREATE TABLE orders (order_id INTEGER, customer_id INTEGER, product_id INTEGER, amount REAL,
+                     note TEXT);
+WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 200)
+INSERT INTO customers SELECT i, 'name ' || i, CASE WHEN i % 4 = 0 THEN 'corporate' ELSE 'consumer' END FROM n;
+WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 50)
+INSERT INTO products SELECT i, 'product ' || i FROM n;
+WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 1000)
+INSERT INTO orders SELECT i, 1 + (i % 200),
+  -- near miss: 10 of 60 distinct product ids do not exist in products
+  1 + (i % 60), i * 1.5, CASE WHEN i % 10 = 0 THEN NULL ELSE 'n' END FROM n;
+CREATE VIEW big_orders AS SELECT * FROM orders WHERE amount > 1000;
+)sql";
+
+TEST(ProfilerTest, InfersKeysAndRejectsNearMissForeignKey) {
+  SqliteDb db = MemoryDb(kShop);
+  Catalog cat = Profile(db.get());
+  const TableInfo* customers = cat.FindTable("customers");
+  EXPECT_EQ(customers->primary_key, std::vector<std::string>{"customer_id"});
+  EXPECT_FALSE(customers->primary_key_declared);
+  EXPECT_EQ(cat.FindTable("products")->primary_key, std::vector<std::string>{"id"});
+  const TableInfo* orders = cat.FindTable("orders");
+  EXPECT_EQ(orders->primary_key, std::vector<std::string>{"order_id"});
+
+  const ForeignKey* to_customers = FindFk(*orders, "customer_id");
+  ASSERT_NE(to_customers, nullptr);
+  EXPECT_EQ(to_customers->ref_table, "customers");
+  EXPECT_EQ(to_customers->ref_column, "customer_id");
+  EXPECT_FALSE(to_customers->declared);
+  EXPECT_DOUBLE_EQ(to_customers->inclusion, 1.0);
+  EXPECT_EQ(FindFk(*orders, "product_id"), nullptr) << "only 50 of 60 product ids exist";
+  // A table's own key does not point at another table by a loose name match.
+  EXPECT_EQ(FindFk(*customers, "customer_id"), nullptr);
+
+  const ColumnInfo* note = orders->FindColumn("note");
+  EXPECT_DOUBLE_EQ(note->null_fraction, 0.1);
+  EXPECT_EQ(note->distinct_count, 1);
+  ASSERT_EQ(note->top_values.size(), 1u);
+  EXPECT_EQ(note->top_values[0].value, "n");
+  EXPECT_EQ(note->top_values[0].count, 900);
+
+  const ColumnInfo* segment = customers->FindColumn("segment");
+  ASSERT_EQ(segment->top_values.size(), 2u);
+  EXPECT_EQ(segment->top_values[0].value, "consumer");
+  EXPECT_EQ(segment->top_values[0].count, 150);
+  // Unique names are not categories.
+  EXPECT_TRUE(customers->FindColumn("name")->top_values.empty());
+  // Numbers never get top values.
+  EXPECT_TRUE(orders->FindColumn("customer_id")->top_values.empty());
+}
+
+TEST(ProfilerTest, InfersForeignKeyToIdOfSingularOrPluralTable) {
+  SqliteDb db = MemoryDb(R"sql(
+    CREATE TABLE category (id INTEGER, label TEXT);
+    INSERT INTO category VALUES (1, 'a'), (2, 'b'), (3, 'c');
+    CREATE TABLE items (item_id INTEGER, categoryid INTEGER);
+    INSERT INTO items VALUES (1, 1), (2, 2), (3, 2), (4, NULL);
+  )sql");
+  Catalog cat = Profile(db.get());
+  const ForeignKey* fk = FindFk(*cat.FindTable("items"), "categoryid");
+  ASSERT_NE(fk, nullptr);
+  EXPECT_EQ(fk->ref_table, "category");
+  EXPECT_EQ(fk->ref_column, "id");
+}
+
+TEST(ProfilerTest, DeclaredForeignKeyWithoutTargetColumnUsesTargetPrimaryKey) {
+  SqliteDb db = MemoryDb(R"sql(
+    CREATE TABLE parent (a INTEGER, b TEXT, PRIMARY KEY (a, b));
+    CREATE TABLE child (x INTEGER, y TEXT, FOREIGN KEY (x, y) REFERENCES parent);
+    CREATE TABLE orphan (z INTEGER REFERENCES missing_table(id));
+    INSERT INTO parent VALUES (1, 'p'), (2, 'q');
+    INSERT INTO child VALUES (1, 'p'), (3, 'r');
+    INSERT INTO orphan VALUES (1);
+  )sql");
+  Catalog cat = Profile(db.get());
+  const TableInfo* child = cat.FindTable("child");
+  ASSERT_EQ(child->foreign_keys.size(), 2u);
+  EXPECT_EQ(child->foreign_keys[0].column, "x");
+  EXPECT_EQ(child->foreign_keys[0].ref_column, "a");
+  EXPECT_DOUBLE_EQ(child->foreign_keys[0].inclusion, 0.5);
+  EXPECT_EQ(child->foreign_keys[1].column, "y");
+  EXPECT_EQ(child->foreign_keys[1].ref_column, "b");
+  EXPECT_TRUE(cat.FindTable("orphan")->foreign_keys.empty()) << "dangling declaration dropped";
+  EXPECT_EQ(cat.FindTable("parent")->primary_key, (std::vector<std::string>{"a", "b"}));
+}
+
+TEST(ProfilerTest, MinMaxFollowSqliteOrderAcrossStorageClasses) {
+  SqliteDb db = MemoryDb(R"sql(
+    CREATE TABLE mixed (v, n, t TEXT, d);
+    INSERT INTO mixed VALUES (5, 3, 'b', '2024-01-31'), ('abc', 2.5, 'a', '2023-12-01'),
+                             (1.5, 10, NULL, NULL), (x'00ff', 5.0, 'c', '2024-02-29');
+  )sql");
+  Catalog cat = Profile(db.get());
+  const TableInfo* t = cat.FindTable("mixed");
+  const ColumnInfo* v = t->FindColumn("v");
+  EXPECT_EQ(v->min, Value(1.5));
+  EXPECT_EQ(v->max, Value(std::string("<blob 2 bytes>")));
+  EXPECT_EQ(v->type, ColumnType::kText);  // no declared type, mixed storage classes
+  EXPECT_EQ(v->distinct_count, 4);
+  const ColumnInfo* n = t->FindColumn("n");
+  EXPECT_EQ(n->type, ColumnType::kReal);  // integers and reals
+  EXPECT_EQ(n->min, Value(2.5));
+  EXPECT_EQ(n->max, Value(int64_t{10}));
+  EXPECT_EQ(t->FindColumn("t")->min, Value(std::string("a")));
+  EXPECT_DOUBLE_EQ(t->FindColumn("t")->null_fraction, 0.25);
+  const ColumnInfo* d = t->FindColumn("d");
+  EXPECT_EQ(d->type, ColumnType::kDate);  // inferred from ISO text
+  EXPECT_EQ(d->min, Value(std::string("2023-12-01")));
+  EXPECT_EQ(d->top_values.size(), 3u);
+  EXPECT_EQ(QueryInt(db.get(), "SELECT count(DISTINCT v) FROM mixed"), v->distinct_count);
+}
+
+TEST(ProfilerTest, IntegerAndIntegralRealAreOneDistinctValue) {
+  SqliteDb db = MemoryDb("CREATE TABLE r (x); INSERT INTO r VALUES (5), (5.0), ('5'), (-0.0), (0);");
+  Catalog cat = Profile(db.get());
+  EXPECT_EQ(cat.tables[0].columns[0].distinct_count,
+            QueryInt(db.get(), "SELECT count(DISTINCT x) FROM r"));
+  EXPECT_EQ(cat.tables[0].columns[0].distinct_count, 3);
+}
+
+TEST(ProfilerTest, WideKeyRangesAndManyDistinctValuesStayExact) {
+  // Spread-out keys force the integer counter from its dense array into hashing.
+  SqliteDb db = MemoryDb(R"sql(
+    CREATE TABLE w (k INTEGER, s TEXT);
+    WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 20000)
+    INSERT INTO w SELECT (i % 7000) * 1000003 - 5000000000, 'value number ' || (i % 9000) FROM n;
+  )sql");
+  Catalog cat = Profile(db.get());
+  const TableInfo& w = cat.tables[0];
+  EXPECT_EQ(w.columns[0].distinct_count, 7000);
+  EXPECT_EQ(w.columns[1].distinct_count, 9000);
+  EXPECT_FALSE(w.columns[0].distinct_is_estimate);
+  EXPECT_EQ(w.columns[0].min, Value(int64_t{-5000000000}));
+  EXPECT_EQ(w.columns[0].max, Value(int64_t{6999 * 1000003LL - 5000000000}));
+  EXPECT_EQ(w.columns[1].max, Value(std::string("value number 999")));
+}
+
+TEST(ProfilerTest, EmptyTableViewsAndExcludedTables) {
+  SqliteDb db = MemoryDb(R"sql(
+    CREATE TABLE empty (a INTEGER NOT NULL, b TEXT);
+    CREATE TABLE _da_meta (k TEXT);
+    CREATE TABLE t (x INTEGER);
+    WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 100)
+    INSERT INTO t SELECT i FROM n;
+    CREATE VIEW v AS SELECT x, x * 2 AS y FROM t WHERE x <= 10;
+    CREATE TABLE gone (g INTEGER);
+    CREATE VIEW stale AS SELECT g FROM gone;
+    DROP TABLE gone;
+  )sql");
+  Catalog cat = Profile(db.get());
+  ASSERT_EQ(cat.tables.size(), 3u);  // empty, t, v: no _da_*, no stale view
+  const TableInfo* empty = cat.FindTable("empty");
+  EXPECT_EQ(empty->row_count, 0);
+  EXPECT_TRUE(empty->primary_key.empty());
+  EXPECT_TRUE(empty->FindColumn("a")->not_null);
+  EXPECT_TRUE(IsNull(empty->FindColumn("a")->min));
+  EXPECT_EQ(empty->FindColumn("a")->distinct_count, 0);
+  const TableInfo* v = cat.FindTable("v");
+  ASSERT_NE(v, nullptr);
+  EXPECT_TRUE(v->is_view);
+  EXPECT_EQ(v->row_count, 10);
+  EXPECT_FALSE(v->row_count_is_lower_bound);
+  EXPECT_TRUE(v->primary_key.empty());
+  EXPECT_EQ(v->FindColumn("y")->max, Value(int64_t{20}));
+  EXPECT_EQ(cat.FindTable("_da_meta"), nullptr);
+}
+
+TEST(ProfilerTest, LargeViewIsReadUpToTheLimit) {
+  SqliteDb db = MemoryDb(R"sql(
+    CREATE VIEW counting AS
+      WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n) SELECT i FROM n;
+  )sql");
+  Catalog cat = Profile(db.get());
+  ASSERT_EQ(cat.tables.size(), 1u);
+  EXPECT_EQ(cat.tables[0].row_count, kViewRowLimit);
+  EXPECT_TRUE(cat.tables[0].row_count_is_lower_bound);
+}
+
+TEST(ProfilerTest, LabelsComeFromOptions) {
+  SqliteDb db = MemoryDb("CREATE TABLE order_lines (unit_price REAL); INSERT INTO order_lines VALUES (1.5);");
+  ProfileOptions options;
+  options.dataset = "shop";
+  options.table_label = [](const std::string& t) { return t == "order_lines" ? "Order Lines.csv" : ""; };
+  options.column_label = [](const std::string&, const std::string& c) {
+    return c == "unit_price" ? "Unit Price ($)" : "";
+  };
+  auto cat = ProfileDatabase(db.get(), options);
+  ASSERT_TRUE(cat.ok());
+  EXPECT_EQ(cat->dataset, "shop");
+  EXPECT_EQ(cat->tables[0].label, "Order Lines.csv");
+  EXPECT_EQ(cat->tables[0].columns[0].label, "Unit Price ($)");
+  EXPECT_FALSE(cat->built_at.empty());
+}
+
+}  // namespace
+}  // namespace da
