@@ -17,6 +17,9 @@ namespace da {
 //   files are unioned by BuildTable. CSVs at the archive root become a table each, named after
 //   the file stem. Nesting depth does not matter: "2024/eu/sales/a.csv" -> table "sales".
 //   Two folders mapping to the same table name are disambiguated ("sales", "sales_2").
+//   Files of one folder sharing under half the columns of the wider one (a folder wrapping
+//   customers.csv and orders.csv) are not unioned: they become tables named after their
+//   files, with a warning. A .txt entry counts as CSV only when its first lines are delimited.
 // - macOS/Windows noise (__MACOSX/, .DS_Store, Thumbs.db, "._*") is ignored silently; other
 //   non-CSV files are listed in report->skipped with the reason.
 // - An archive with no CSV inside, or any entry refused by ZipArchive, is an error; nothing is

@@ -118,6 +118,16 @@ TEST_F(ZipIngestTest, FolderOfCsvsBecomesOneTable) {
   EXPECT_TRUE(report_.warnings.empty());
 }
 
+TEST_F(ZipIngestTest, FolderFilesThatGainedColumnsAreUnioned) {
+  auto zip = Zip("grow.zip", {{"orders/2022.csv", "id,date,total\n1,2022-01-01,5\n"},
+                              {"orders/2023.csv", "id,date,total,channel,coupon\n2,2023-01-01,6,web,X\n"}});
+  ASSERT_TRUE(Ingest(zip).ok());
+  EXPECT_EQ(Tables(), std::vector<std::string>{"orders"});
+  EXPECT_EQ(Int("SELECT COUNT(*) FROM orders"), 2);
+  EXPECT_EQ(Strings("SELECT coupon FROM orders ORDER BY id"), (std::vector<std::string>{"NULL", "X"}));
+  EXPECT_TRUE(report_.warnings.empty());
+}
+
 TEST_F(ZipIngestTest, RootCsvsBecomeOneTableEach) {
   auto zip = Zip("root.zip", {{"Customers.csv", "id,name\n1,Ann\n2,Bob\n"},
                               {"order lines.tsv", "order_id\tqty\n7\t3\n"}});
