@@ -201,24 +201,25 @@ std::string QueryResult::ToText(size_t max_width) const {
   }
 
   std::string out;
-  auto emit_line = [&](const std::vector<std::string>& fields, bool is_header) {
+  // Headers align like their column's values.
+  auto emit_line = [&](const std::vector<std::string>& fields) {
     std::string line;
     for (size_t c = 0; c < ncols; ++c) {
       if (c) line += " | ";
-      line += Pad(fields[c], widths[c], numeric[c] && !is_header);
+      line += Pad(fields[c], widths[c], numeric[c]);
     }
     while (!line.empty() && line.back() == ' ') line.pop_back();
     out += line + "\n";
   };
   if (ncols > 0) {
-    emit_line(header, true);
+    emit_line(header);
     std::string rule;
     for (size_t c = 0; c < ncols; ++c) {
       if (c) rule += "-+-";
       rule += std::string(widths[c], '-');
     }
     out += rule + "\n";
-    for (const auto& row : cells) emit_line(row, false);
+    for (const auto& row : cells) emit_line(row);
   }
   if (truncated) {
     out += "(first " + WithThousands(rows.size()) + " rows; more were cut by the row cap)\n";

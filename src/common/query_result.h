@@ -27,12 +27,13 @@ struct QueryResult {
   //   id | name  | amount
   //   ---+-------+-------
   //    1 | Alice |    3.5
-  //   (1 row)
+  //   12 | Bob   |   NULL
+  //   (2 rows)
   // Widths count display columns (code points; East Asian wide characters count 2). Columns
-  // whose values are all numbers are right-aligned; NULL shows as NULL; tab, CR and LF show
-  // as \t, \r, \n; text longer than `max_width` columns is cut with "…" (max_width >= 2).
-  // The footer is "(N rows)" with thousands separators, or "(first N rows; more were cut by
-  // the row cap)" when truncated.
+  // whose non-NULL values are all numbers are right-aligned, header included; NULL shows as
+  // NULL; tab, CR and LF show as \t, \r, \n; text longer than `max_width` columns is cut
+  // with "…" (max_width >= 2). The footer is "(N rows)" with thousands separators, or
+  // "(first N rows; more were cut by the row cap)" when truncated.
   std::string ToText(size_t max_width = 40) const;
 };
 
