@@ -244,7 +244,13 @@ CsvDialect SniffCsv(std::string_view bytes) {
   if (bytes.substr(0, kUtf8Bom.size()) == kUtf8Bom) {
     encoding = TextEncoding::kUtf8Bom;
     bytes.remove_prefix(kUtf8Bom.size());
-  } else if (!IsValidUtf8(bytes)) {
+  } else if (bytes.substr(0, kUtf16LeBom.size()) == kUtf16LeBom ||
+             bytes.substr(0, kUtf16BeBom.size()) == kUtf16BeBom) {
+    const bool little_endian = bytes[0] == kUtf16LeBom[0];
+    encoding = little_endian ? TextEncoding::kUtf16Le : TextEncoding::kUtf16Be;
+    converted = Utf16ToUtf8(bytes.substr(2, kSniffBytes), little_endian);
+    bytes = converted;
+  } else if (!IsValidUtf8(DropIncompleteUtf8Tail(bytes))) {
     encoding = TextEncoding::kWindows1252;
     converted = Windows1252ToUtf8(bytes.substr(0, kSniffBytes));
     bytes = converted;

@@ -95,13 +95,20 @@ Status CsvRowSource::Init(std::unique_ptr<MappedFile> mapped, std::string owned)
   if (bytes.substr(0, kUtf8Bom.size()) == kUtf8Bom) {
     dialect_.encoding = TextEncoding::kUtf8Bom;
     bytes.remove_prefix(kUtf8Bom.size());
+  } else if (bytes.substr(0, kUtf16LeBom.size()) == kUtf16LeBom ||
+             bytes.substr(0, kUtf16BeBom.size()) == kUtf16BeBom) {
+    const bool little_endian = bytes[0] == kUtf16LeBom[0];
+    dialect_.encoding = little_endian ? TextEncoding::kUtf16Le : TextEncoding::kUtf16Be;
+    owned_ = Utf16ToUtf8(bytes.substr(2), little_endian);
+    mapped_.reset();
+    bytes = owned_;
   }
   if (Trim(bytes).empty()) return Status::InvalidArgument(name_ + ": the file is empty");
   if (auto binary = FindBinaryData(bytes)) {
     return Status::InvalidArgument(name_ + ": not a text file (binary data at line " +
                                    std::to_string(LineNumberAt(bytes, *binary)) + ")");
   }
-  if (dialect_.encoding != TextEncoding::kUtf8Bom && !IsValidUtf8(bytes)) {
+  if (dialect_.encoding == TextEncoding::kUtf8 && !IsValidUtf8(bytes)) {
     dialect_.encoding = TextEncoding::kWindows1252;
     owned_ = Windows1252ToUtf8(bytes);
     mapped_.reset();

@@ -11,7 +11,9 @@
 
 namespace da {
 
-enum class TextEncoding { kUtf8, kUtf8Bom, kWindows1252 };  // Latin-1 is read as its superset 1252
+// Latin-1 is read as its superset 1252. UTF-16 is recognised by its BOM only (Excel's
+// "Unicode text" export).
+enum class TextEncoding { kUtf8, kUtf8Bom, kWindows1252, kUtf16Le, kUtf16Be };
 
 struct CsvDialect {
   char delimiter = ',';  // one of , ; \t |
@@ -26,11 +28,13 @@ struct CsvDialect {
 // Guesses the dialect from the start of `bytes` (a few hundred lines): the delimiter that
 // yields the most consistent field count > 1, the quote character, whether the first row is a
 // header (its fields look like labels while the column below holds numbers/dates, or it is all
-// distinct non-numeric text), and the encoding (BOM; valid UTF-8; else Windows-1252).
+// distinct non-numeric text), and the encoding (BOM; valid UTF-8; else Windows-1252). `bytes`
+// may be a prefix of a file: a character cut off at its end is ignored.
 CsvDialect SniffCsv(std::string_view bytes);
 
 // Opens a file (memory-mapped), sniffs it, converts it to UTF-8 when needed (a UTF-8 BOM is
-// dropped; non-UTF-8 text is decoded as Windows-1252, once, at open) and reads the header.
+// dropped; UTF-16 with a BOM and non-UTF-8 text, decoded as Windows-1252, are converted once,
+// at open) and reads the header.
 // Errors: NotFound; InvalidArgument for an empty or whitespace-only file ("orders.csv: the file
 // is empty"), binary content ("orders.csv: not a text file (binary data at line 3)") and an
 // unterminated quote in the first record. A header without data rows is fine (0 rows).

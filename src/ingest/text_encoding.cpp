@@ -47,12 +47,19 @@ void AppendUtf8(uint32_t cp, std::string* out) {
   } else if (cp < 0x800) {
     out->push_back(static_cast<char>(0xC0 | (cp >> 6)));
     out->push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-  } else {
+  } else if (cp < 0x10000) {
     out->push_back(static_cast<char>(0xE0 | (cp >> 12)));
+    out->push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
+    out->push_back(static_cast<char>(0x80 | (cp & 0x3F)));
+  } else {
+    out->push_back(static_cast<char>(0xF0 | (cp >> 18)));
+    out->push_back(static_cast<char>(0x80 | ((cp >> 12) & 0x3F)));
     out->push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
     out->push_back(static_cast<char>(0x80 | (cp & 0x3F)));
   }
 }
+
+constexpr uint32_t kReplacementChar = 0xFFFD;
 
 bool IsBinaryControl(unsigned char c) {
   return (c < 0x20 && c != '\t' && c != '\n' && c != '\r' && c != '\f' && c != '\v') || c == 0x7F;
@@ -81,6 +88,46 @@ bool IsValidUtf8(std::string_view bytes) {
     p += len;
   }
   return true;
+}
+
+std::string_view DropIncompleteUtf8Tail(std::string_view bytes) {
+  // Look back over at most three continuation bytes for the lead byte of the last sequence.
+  size_t lead = bytes.size();
+  for (size_t back = 1; back <= 4 && back <= bytes.size(); ++back) {
+    const auto c = static_cast<unsigned char>(bytes[bytes.size() - back]);
+    if ((c & 0xC0) != 0x80) {
+      lead = bytes.size() - back;
+      break;
+    }
+  }
+  if (lead == bytes.size()) return bytes;
+  const auto c = static_cast<unsigned char>(bytes[lead]);
+  const size_t need = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : c >= 0xC0 ? 2 : 1;
+  return bytes.size() - lead < need ? bytes.substr(0, lead) : bytes;
+}
+
+std::string Utf16ToUtf8(std::string_view bytes, bool little_endian) {
+  std::string out;
+  out.reserve(bytes.size() / 2 + bytes.size() / 8);
+  auto unit = [&](size_t i) -> uint32_t {
+    const auto a = static_cast<unsigned char>(bytes[i]), b = static_cast<unsigned char>(bytes[i + 1]);
+    return little_endian ? (a | (b << 8)) : ((a << 8) | b);
+  };
+  size_t i = 0;
+  for (; i + 1 < bytes.size(); i += 2) {
+    const uint32_t u = unit(i);
+    if (u >= 0xD800 && u <= 0xDBFF && i + 3 < bytes.size()) {
+      const uint32_t low = unit(i + 2);
+      if (low >= 0xDC00 && low <= 0xDFFF) {
+        AppendUtf8(0x10000 + ((u - 0xD800) << 10) + (low - 0xDC00), &out);
+        i += 2;
+        continue;
+      }
+    }
+    AppendUtf8(u >= 0xD800 && u <= 0xDFFF ? kReplacementChar : u, &out);
+  }
+  if (i < bytes.size()) AppendUtf8(kReplacementChar, &out);
+  return out;
 }
 
 std::string Windows1252ToUtf8(std::string_view bytes) {

@@ -10,12 +10,22 @@
 
 namespace da {
 
-// The UTF-8 byte order mark EF BB BF.
+// Byte order marks.
 inline constexpr std::string_view kUtf8Bom = "\xEF\xBB\xBF";
+inline constexpr std::string_view kUtf16LeBom = "\xFF\xFE";
+inline constexpr std::string_view kUtf16BeBom = "\xFE\xFF";
 
 // True when `bytes` is well-formed UTF-8 (no overlong forms, surrogates or code points above
 // U+10FFFF). ASCII runs are checked eight bytes at a time.
 bool IsValidUtf8(std::string_view bytes);
+
+// `bytes` without a trailing multi-byte sequence that was cut short (a prefix of a longer
+// text may end mid-character); unchanged when its end is complete.
+std::string_view DropIncompleteUtf8Tail(std::string_view bytes);
+
+// Decodes UTF-16 (without its BOM) into UTF-8. Unpaired surrogates and an odd final byte
+// become U+FFFD, so the conversion never fails.
+std::string Utf16ToUtf8(std::string_view bytes, bool little_endian);
 
 // Decodes Windows-1252 (a superset of printable Latin-1) into UTF-8. The five bytes 1252
 // leaves undefined (0x81 0x8D 0x8F 0x90 0x9D) map to the C1 controls of the same value, as

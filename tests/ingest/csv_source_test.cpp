@@ -174,6 +174,31 @@ TEST_F(CsvSourceTest, Windows1252IsConvertedToUtf8) {
   EXPECT_EQ(r.rows, (Rows{{"Caf\xC3\xA9", "\xE2\x82\xAC 3"}, {"\xE2\x80\x9Cquoted\xE2\x80\x9D", "\xC2\xA3 2"}}));
 }
 
+std::string EncodeUtf16(const std::u16string& text, bool little_endian) {
+  std::string out = little_endian ? "\xFF\xFE" : "\xFE\xFF";
+  for (char16_t u : text) {
+    const char lo = static_cast<char>(u & 0xFF), hi = static_cast<char>(u >> 8);
+    out += little_endian ? std::string{lo, hi} : std::string{hi, lo};
+  }
+  return out;
+}
+
+TEST_F(CsvSourceTest, Utf16WithBomIsConvertedToUtf8) {
+  for (bool little_endian : {true, false}) {
+    auto r = Read(EncodeUtf16(u"name\tprice\r\nCaf\u00e9\t\u20ac3\r\n\U0001F600\t2\r\n", little_endian));
+    EXPECT_EQ(r.header, (std::vector<std::string>{"name", "price"}));
+    EXPECT_EQ(r.rows, (Rows{{"Caf\xC3\xA9", "\xE2\x82\xAC" "3"}, {"\xF0\x9F\x98\x80", "2"}}));
+  }
+  EXPECT_EQ(SniffCsv(EncodeUtf16(u"a;b\n1;2\n", true)).encoding, TextEncoding::kUtf16Le);
+  EXPECT_EQ(SniffCsv(EncodeUtf16(u"a;b\n1;2\n", false)).delimiter, ';');
+}
+
+TEST_F(CsvSourceTest, SniffToleratesACharacterCutAtThePrefixEnd) {
+  // A prefix of a UTF-8 file that ends in the middle of "é" is still UTF-8.
+  const std::string prefix = "name,city\nAda,Gen\xC3\xA8ve\nBob,Z\xC3";
+  EXPECT_EQ(SniffCsv(prefix).encoding, TextEncoding::kUtf8);
+}
+
 TEST_F(CsvSourceTest, Latin1HeaderIsConverted) {
   auto r = Read("r\xE9gion,ann\xE9\x65\nNord,2023\n");
   EXPECT_EQ(r.header, (std::vector<std::string>{"r\xC3\xA9gion", "ann\xC3\xA9\x65"}));

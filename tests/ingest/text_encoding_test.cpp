@@ -32,6 +32,24 @@ TEST(TextEncodingTest, Windows1252ToUtf8) {
   EXPECT_TRUE(IsValidUtf8(Windows1252ToUtf8("\x80\x8D\x9F\xA0\xFF")));
 }
 
+TEST(TextEncodingTest, Utf16ToUtf8) {
+  EXPECT_EQ(Utf16ToUtf8(std::string("h\0i\0", 4), true), "hi");
+  EXPECT_EQ(Utf16ToUtf8(std::string("\0h\0i", 4), false), "hi");
+  EXPECT_EQ(Utf16ToUtf8("\xAC\x20", true), "\xE2\x82\xAC");              // U+20AC
+  EXPECT_EQ(Utf16ToUtf8(std::string("\x3D\xD8\x00\xDE", 4), true), "\xF0\x9F\x98\x80");  // surrogate pair
+  EXPECT_EQ(Utf16ToUtf8(std::string("\x3D\xD8h\0", 4), true), "\xEF\xBF\xBDh");          // unpaired high surrogate
+  EXPECT_EQ(Utf16ToUtf8(std::string("h\0x", 3), true), "h\xEF\xBF\xBD");   // odd final byte
+}
+
+TEST(TextEncodingTest, DropIncompleteUtf8Tail) {
+  EXPECT_EQ(DropIncompleteUtf8Tail("abc"), "abc");
+  EXPECT_EQ(DropIncompleteUtf8Tail("ab\xC3\xA9"), "ab\xC3\xA9");
+  EXPECT_EQ(DropIncompleteUtf8Tail("ab\xC3"), "ab");
+  EXPECT_EQ(DropIncompleteUtf8Tail("ab\xE2\x82"), "ab");
+  EXPECT_EQ(DropIncompleteUtf8Tail("ab\xF0\x9F\x98"), "ab");
+  EXPECT_EQ(DropIncompleteUtf8Tail(""), "");
+}
+
 TEST(TextEncodingTest, FindBinaryData) {
   EXPECT_FALSE(FindBinaryData("a,b\r\n1,2\tx\f\n").has_value());
   EXPECT_EQ(FindBinaryData(std::string("ab\0c", 4)), 2u);
