@@ -16,15 +16,6 @@ namespace {
 
 constexpr size_t kInitialSlots = 256;
 
-uint64_t MixBits(uint64_t x) {  // splitmix64 finaliser: spreads sequential ids over the table
-  x ^= x >> 30;
-  x *= 0xbf58476d1ce4e5b9ULL;
-  x ^= x >> 27;
-  x *= 0x94d049bb133111ebULL;
-  x ^= x >> 31;
-  return x;
-}
-
 bool IsDigit(char c) { return c >= '0' && c <= '9'; }
 
 // "YYYY-MM-DD"
@@ -127,9 +118,8 @@ void IntCounter::Grow() {
   }
 }
 
-bool BytesCounter::Add(std::string_view key, bool may_insert) {
+bool BytesCounter::Add(std::string_view key, uint64_t h, bool may_insert) {
   if (slots_.empty()) slots_.assign(kInitialSlots, Slot{});
-  const uint64_t h = std::hash<std::string_view>{}(key);
   const size_t mask = slots_.size() - 1;
   for (size_t i = MixBits(h) & mask;; i = (i + 1) & mask) {
     Slot& s = slots_[i];
@@ -192,7 +182,8 @@ void ColumnAccumulator::AddInteger(int64_t v) {
   if (n_int_++ == 0) imin_ = imax_ = v;
   else if (v < imin_) imin_ = v;
   else if (v > imax_) imax_ = v;
-  Count(ints_, v);
+  pending_ints_.push_back(v);
+  if (pending_ints_.size() == kBatch) FlushInts();
 }
 
 void ColumnAccumulator::AddReal(double v) {
@@ -201,11 +192,13 @@ void ColumnAccumulator::AddReal(double v) {
   else if (v > rmax_) rmax_ = v;
   // Integral reals share the integer counter so 5 and 5.0 count as one value, as in SQLite.
   if (v == std::trunc(v) && v >= -9.2e18 && v <= 9.2e18) {
-    Count(ints_, static_cast<int64_t>(v));
+    pending_ints_.push_back(static_cast<int64_t>(v));
+    if (pending_ints_.size() == kBatch) FlushInts();
   } else {
     int64_t bits;
     std::memcpy(&bits, &v, sizeof bits);
-    Count(reals_, bits);
+    pending_reals_.push_back(bits);
+    if (pending_reals_.size() == kBatch) FlushReals();
   }
 }
 
@@ -219,7 +212,35 @@ void ColumnAccumulator::AddText(std::string_view v) {
       all_date_times_ = LooksLikeIsoDateTime(v);
     }
   }
-  Count(texts_, v);
+  pending_texts_.emplace_back(static_cast<uint32_t>(pending_text_bytes_.size()), static_cast<uint32_t>(v.size()));
+  pending_text_bytes_.append(v);
+  if (pending_texts_.size() == kBatch) FlushTexts();
+}
+
+void ColumnAccumulator::FlushInts() {
+  for (int64_t k : pending_ints_) ints_.Prefetch(k);
+  for (int64_t k : pending_ints_) Count(ints_, k);
+  pending_ints_.clear();
+}
+
+void ColumnAccumulator::FlushReals() {
+  for (int64_t k : pending_reals_) reals_.Prefetch(k);
+  for (int64_t k : pending_reals_) Count(reals_, k);
+  pending_reals_.clear();
+}
+
+void ColumnAccumulator::FlushTexts() {
+  hashes_.clear();
+  for (const auto& [off, len] : pending_texts_) {
+    hashes_.push_back(BytesCounter::Hash(std::string_view(pending_text_bytes_.data() + off, len)));
+    texts_.Prefetch(hashes_.back());
+  }
+  for (size_t i = 0; i < pending_texts_.size(); ++i) {
+    const std::string_view v(pending_text_bytes_.data() + pending_texts_[i].first, pending_texts_[i].second);
+    if (!texts_.Add(v, hashes_[i], Distinct() < kMaxExactDistinctValues)) capped_ = true;
+  }
+  pending_texts_.clear();
+  pending_text_bytes_.clear();
 }
 
 void ColumnAccumulator::AddBlob(std::string_view v) {
@@ -298,7 +319,10 @@ std::vector<ValueCount> ColumnAccumulator::TopValues(size_t limit, int64_t min_c
 //       worth knowing even among free text ("Unknown", "N/A"); only repeated values are listed.
 // A column whose values are all distinct (ids, names, comments) is not category-like unless
 // its whole domain fits in the list (a small lookup table of statuses).
-void ColumnAccumulator::Finish(int64_t row_count, size_t top_values, ColumnInfo* info) const {
+void ColumnAccumulator::Finish(int64_t row_count, size_t top_values, ColumnInfo* info) {
+  FlushInts();
+  FlushReals();
+  FlushTexts();
   info->null_fraction = row_count > 0 ? static_cast<double>(nulls_) / row_count : 0.0;
   info->distinct_count = static_cast<int64_t>(Distinct());
   info->distinct_is_estimate = capped_;

@@ -4,6 +4,7 @@
 #include <sqlite3.h>
 
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -11,6 +12,15 @@
 #include "catalog/catalog.h"
 
 namespace da {
+
+inline uint64_t MixBits(uint64_t x) {  // splitmix64 finaliser: spreads sequential keys apart
+  x ^= x >> 30;
+  x *= 0xbf58476d1ce4e5b9ULL;
+  x ^= x >> 27;
+  x *= 0x94d049bb133111ebULL;
+  x ^= x >> 31;
+  return x;
+}
 
 // Counter of int64 keys. Most integer columns (ids, years, quantities, foreign keys) span a
 // range not much wider than their number of values, so keys are first counted in a dense array
@@ -40,6 +50,11 @@ class IntCounter {
     return AddHashed(key, may_insert);
   }
   size_t size() const { return size_; }
+  // Starts loading the slot `key` will probe, so a batch of lookups overlaps its cache misses.
+  void Prefetch(int64_t key) const {
+    if (!dense_mode_ && !slots_.empty())
+      __builtin_prefetch(&slots_[MixBits(static_cast<uint64_t>(key)) & (slots_.size() - 1)]);
+  }
   template <typename Fn>
   void ForEach(Fn fn) const {
     for (size_t i = 0; i < dense_.size(); ++i)
@@ -72,7 +87,12 @@ class IntCounter {
 // The same for byte strings, whose bytes live in one arena instead of one allocation each.
 class BytesCounter {
  public:
-  bool Add(std::string_view key, bool may_insert);
+  static uint64_t Hash(std::string_view key) { return std::hash<std::string_view>{}(key); }
+  bool Add(std::string_view key, bool may_insert) { return Add(key, Hash(key), may_insert); }
+  bool Add(std::string_view key, uint64_t hash, bool may_insert);
+  void Prefetch(uint64_t hash) const {
+    if (!slots_.empty()) __builtin_prefetch(&slots_[MixBits(hash) & (slots_.size() - 1)]);
+  }
   size_t size() const { return size_; }
   template <typename Fn>
   void ForEach(Fn fn) const {
@@ -114,7 +134,7 @@ class ColumnAccumulator {
   // Fills null_fraction, distinct_count(+estimate), min, max; the type when it is inferred
   // from storage classes; and top values when `info->type` is TEXT/BOOLEAN/DATE and the column
   // looks like a category.
-  void Finish(int64_t row_count, size_t top_values, ColumnInfo* info) const;
+  void Finish(int64_t row_count, size_t top_values, ColumnInfo* info);
 
   int64_t nulls() const { return nulls_; }
 
@@ -123,6 +143,12 @@ class ColumnAccumulator {
   void AddReal(double v);
   void AddText(std::string_view v);
   void AddBlob(std::string_view v);
+  // Values are counted in batches of kBatch: first every key's slot is prefetched, then the
+  // keys are counted, so the cache misses of a large counter overlap instead of queueing.
+  static constexpr size_t kBatch = 256;
+  void FlushInts();
+  void FlushReals();
+  void FlushTexts();
   size_t Distinct() const { return ints_.size() + reals_.size() + texts_.size() + blobs_.size(); }
   // Counts a value; once kMaxExactDistinctValues distinct values are known, new ones are no
   // longer added and the distinct count becomes a lower bound.
@@ -144,6 +170,10 @@ class ColumnAccumulator {
   // Only tracked when the type is inferred: every text value looked like an ISO date /
   // an ISO date or date-time.
   bool all_dates_ = true, all_date_times_ = true;
+  std::vector<int64_t> pending_ints_, pending_reals_;
+  std::string pending_text_bytes_;
+  std::vector<std::pair<uint32_t, uint32_t>> pending_texts_;  // (offset, length)
+  std::vector<uint64_t> hashes_;
   IntCounter ints_;    // integers and integral reals (SQLite treats 5 and 5.0 as equal)
   IntCounter reals_;   // bit patterns of non-integral reals
   BytesCounter texts_;
