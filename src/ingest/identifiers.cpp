@@ -43,14 +43,14 @@ bool IsAlnum(char c) { return IsUpper(c) || IsLower(c) || IsDigit(c); }
 std::string_view Transliterate(uint32_t cp) {
   static constexpr std::string_view kLatin1[64] = {
       // U+00C0 .. U+00DF
-      "A", "A", "A", "A", "A", "A", "AE", "C", "E", "E", "E", "E", "I", "I", "I", "I",
-      "D", "N", "O", "O", "O", "O", "O", "", "O", "U", "U", "U", "U", "Y", "TH", "ss",
+      "A", "A", "A", "A", "A", "A", "Ae", "C", "E", "E", "E", "E", "I", "I", "I", "I",
+      "D", "N", "O", "O", "O", "O", "O", "", "O", "U", "U", "U", "U", "Y", "Th", "ss",
       // U+00E0 .. U+00FF
       "a", "a", "a", "a", "a", "a", "ae", "c", "e", "e", "e", "e", "i", "i", "i", "i",
       "d", "n", "o", "o", "o", "o", "o", "", "o", "u", "u", "u", "u", "y", "th", "y"};
   if (cp >= 0xC0 && cp <= 0xFF) return kLatin1[cp - 0xC0];
   switch (cp) {
-    case 0x152: return "OE";
+    case 0x152: return "Oe";  // one capital, so "Œuvre" is one word
     case 0x153: return "oe";
     case 0x141: return "L";
     case 0x142: return "l";
@@ -163,7 +163,9 @@ std::vector<std::string> MakeColumnNames(const std::vector<std::string>& labels)
   for (size_t i = 0; i < labels.size(); ++i) {
     std::string base = ToSqlIdentifier(labels[i], "column_" + std::to_string(i + 1));
     std::string name = base;
-    for (int n = 2; taken.count(name); ++n) name = base + "_" + std::to_string(n);
+    // "order_" (a reserved word made safe) numbers as "order_2", not "order__2".
+    const std::string stem = base.back() == '_' ? base.substr(0, base.size() - 1) : base;
+    for (int n = 2; taken.count(name); ++n) name = stem + "_" + std::to_string(n);
     taken.insert(name);
     names.push_back(std::move(name));
   }

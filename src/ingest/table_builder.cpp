@@ -280,22 +280,21 @@ class TableBuild {
     }
   }
 
-  // `_source_file` is added for several sources unless some column is constant within each
-  // source and different between sources (it already says which file a row came from).
+  // `_source_file` is added for several sources unless some column present in every source is
+  // constant within each source and different between sources (it already says which file a
+  // row came from). Sources without rows do not count.
   void DecideSourceFileColumn() {
     if (plans_.size() < 2) return;
+    std::vector<size_t> sources_with_column(columns_.size(), 0);
+    for (const SourcePlan& plan : plans_)
+      for (size_t c : plan.column_of_field) ++sources_with_column[c];
     for (size_t c = 0; c < columns_.size(); ++c) {
-      if (!may_identify_source_[c]) continue;
+      if (!may_identify_source_[c] || sources_with_column[c] != plans_.size()) continue;
       std::unordered_set<std::string> values;
       bool identifies = true;
       for (size_t s = 0; s < plans_.size() && identifies; ++s) {
         const Constancy& k = constancy_[c][s];
-        // A source without the column holds NULL (""); one without rows holds nothing.
-        const bool has_column = std::find(plans_[s].column_of_field.begin(),
-                                          plans_[s].column_of_field.end(),
-                                          c) != plans_[s].column_of_field.end();
-        if (has_column && !k.seen) continue;
-        identifies = values.insert(has_column ? k.value : std::string()).second;
+        if (k.seen) identifies = values.insert(k.value).second;
       }
       if (identifies && values.size() > 1) return;
     }
