@@ -158,22 +158,57 @@ void BytesCounter::Grow() {
 
 // ---------------------------------------------------------------------------------------------
 
-void ColumnAccumulator::Add(sqlite3_stmt* st, int i) {
-  switch (sqlite3_column_type(st, i)) {
+void CellColumn::Append(sqlite3_stmt* st, int i) {
+  const int type = sqlite3_column_type(st, i);
+  types.push_back(static_cast<uint8_t>(type));
+  switch (type) {
     case SQLITE_NULL:
-      ++nulls_;
+      numbers.push_back(0);
       return;
     case SQLITE_INTEGER:
-      return AddInteger(sqlite3_column_int64(st, i));
-    case SQLITE_FLOAT:
-      return AddReal(sqlite3_column_double(st, i));
-    case SQLITE_TEXT: {
-      auto* p = reinterpret_cast<const char*>(sqlite3_column_text(st, i));
-      return AddText(std::string_view(p ? p : "", static_cast<size_t>(sqlite3_column_bytes(st, i))));
+      numbers.push_back(sqlite3_column_int64(st, i));
+      return;
+    case SQLITE_FLOAT: {
+      const double d = sqlite3_column_double(st, i);
+      int64_t bits;
+      std::memcpy(&bits, &d, sizeof bits);
+      numbers.push_back(bits);
+      return;
     }
     default: {
-      auto* p = static_cast<const char*>(sqlite3_column_blob(st, i));
-      return AddBlob(std::string_view(p ? p : "", static_cast<size_t>(sqlite3_column_bytes(st, i))));
+      // Text pointer first, then its length: the documented order that avoids a conversion.
+      const void* p = type == SQLITE_TEXT ? static_cast<const void*>(sqlite3_column_text(st, i))
+                                          : sqlite3_column_blob(st, i);
+      const auto n = static_cast<uint32_t>(sqlite3_column_bytes(st, i));
+      numbers.push_back(static_cast<int64_t>((static_cast<uint64_t>(bytes.size()) << 32) | n));
+      if (n) bytes.append(static_cast<const char*>(p), n);
+      return;
+    }
+  }
+}
+
+void ColumnAccumulator::Add(const CellColumn& cells) {
+  for (size_t r = 0; r < cells.types.size(); ++r) {
+    const int64_t n = cells.numbers[r];
+    switch (cells.types[r]) {
+      case SQLITE_NULL:
+        ++nulls_;
+        break;
+      case SQLITE_INTEGER:
+        AddInteger(n);
+        break;
+      case SQLITE_FLOAT: {
+        double d;
+        std::memcpy(&d, &n, sizeof d);
+        AddReal(d);
+        break;
+      }
+      default: {
+        const auto u = static_cast<uint64_t>(n);
+        const std::string_view v(cells.bytes.data() + (u >> 32), u & 0xffffffffu);
+        if (cells.types[r] == SQLITE_TEXT) AddText(v);
+        else AddBlob(v);
+      }
     }
   }
 }

@@ -123,13 +123,28 @@ class BytesCounter {
   size_t size_ = 0;
 };
 
+// One column's values for a run of rows, copied out of SQLite so that another thread can
+// count them while the scan goes on.
+struct CellColumn {
+  std::vector<uint8_t> types;    // SQLITE_NULL, SQLITE_INTEGER, SQLITE_FLOAT, SQLITE_TEXT, SQLITE_BLOB
+  std::vector<int64_t> numbers;  // integer, double bits, or (offset << 32 | length) into bytes
+  std::string bytes;
+
+  void Append(sqlite3_stmt* st, int i);
+  void Clear() {
+    types.clear();
+    numbers.clear();
+    bytes.clear();
+  }
+};
+
 // Feeds one column's values and turns them into a ColumnInfo's statistics.
 class ColumnAccumulator {
  public:
   explicit ColumnAccumulator(bool infer_type) : infer_type_(infer_type) {}
 
-  // Reads column `i` of the current row of `st`.
-  void Add(sqlite3_stmt* st, int i);
+  // Counts the values of one batch of rows.
+  void Add(const CellColumn& cells);
 
   // Fills null_fraction, distinct_count(+estimate), min, max; the type when it is inferred
   // from storage classes; and top values when `info->type` is TEXT/BOOLEAN/DATE and the column

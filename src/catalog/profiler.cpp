@@ -1,7 +1,11 @@
 #include "catalog/profiler.h"
 
 #include <algorithm>
+#include <condition_variable>
 #include <ctime>
+#include <deque>
+#include <mutex>
+#include <thread>
 
 #include "catalog/column_profile.h"
 #include "catalog/keys.h"
@@ -72,6 +76,107 @@ std::string ScanSql(const SchemaObject& object, const std::vector<ColumnDecl>& c
   return sql;
 }
 
+// Rows of a scan, column by column, handed from the reading thread to the counting thread.
+struct RowBatch {
+  std::vector<CellColumn> columns;
+  size_t rows = 0;
+  size_t Bytes() const {
+    size_t n = 0;
+    for (const auto& c : columns) n += c.bytes.size();
+    return n;
+  }
+};
+constexpr size_t kBatchRows = 4096;
+constexpr size_t kBatchBytes = 16 << 20;  // also bounds the text copied per batch
+
+// A blocking queue of batches; Pop returns nullptr once closed and drained.
+class BatchQueue {
+ public:
+  void Push(RowBatch* b) {
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      items_.push_back(b);
+    }
+    cv_.notify_one();
+  }
+  RowBatch* Pop() {
+    std::unique_lock<std::mutex> lock(mu_);
+    cv_.wait(lock, [&] { return !items_.empty() || closed_; });
+    if (items_.empty()) return nullptr;
+    RowBatch* b = items_.front();
+    items_.pop_front();
+    return b;
+  }
+  void Close() {
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      closed_ = true;
+    }
+    cv_.notify_all();
+  }
+
+ private:
+  std::mutex mu_;
+  std::condition_variable cv_;
+  std::deque<RowBatch*> items_;
+  bool closed_ = false;
+};
+
+// Counts batches on a second thread while the caller keeps stepping SQLite (two batches in
+// flight); on a single-core machine it counts inline.
+class BatchCounter {
+ public:
+  BatchCounter(std::vector<ColumnAccumulator>* acc, size_t ncols) : acc_(acc) {
+    for (auto& b : batches_) b.columns.resize(ncols);
+    threaded_ = std::thread::hardware_concurrency() > 1;
+    if (threaded_) {
+      for (auto& b : batches_) free_.Push(&b);
+      worker_ = std::thread([this] {
+        while (RowBatch* b = full_.Pop()) {
+          Count(b);
+          free_.Push(b);
+        }
+      });
+    }
+    current_ = threaded_ ? free_.Pop() : &batches_[0];
+  }
+  ~BatchCounter() { Finish(); }
+
+  RowBatch* current() { return current_; }
+  // Hands over the current batch and returns an empty one.
+  void Submit() {
+    if (!threaded_) return Count(current_);
+    full_.Push(current_);
+    current_ = free_.Pop();
+  }
+  // Counts what is left and waits for the worker.
+  void Finish() {
+    if (finished_) return;
+    finished_ = true;
+    if (current_->rows) Submit();
+    if (threaded_) {
+      full_.Close();
+      worker_.join();
+    }
+  }
+
+ private:
+  void Count(RowBatch* b) {
+    for (size_t i = 0; i < b->columns.size(); ++i) {
+      (*acc_)[i].Add(b->columns[i]);
+      b->columns[i].Clear();
+    }
+    b->rows = 0;
+  }
+
+  std::vector<ColumnAccumulator>* acc_;
+  RowBatch batches_[2];
+  BatchQueue free_, full_;
+  std::thread worker_;
+  bool threaded_ = false, finished_ = false;
+  RowBatch* current_ = nullptr;
+};
+
 // One sequential scan feeding every column's accumulator.
 Status ProfileRows(sqlite3* db, const SchemaObject& object, const std::vector<ColumnDecl>& decls,
                    const ProfileOptions& options, TableInfo* table) {
@@ -83,14 +188,21 @@ Status ProfileRows(sqlite3* db, const SchemaObject& object, const std::vector<Co
   const int ncols = static_cast<int>(decls.size());
   int64_t rows = 0;
   int rc;
-  while ((rc = sqlite3_step(st.get())) == SQLITE_ROW) {
-    if (object.is_view && rows == kViewRowLimit) {
-      table->row_count_is_lower_bound = true;
-      rc = SQLITE_DONE;
-      break;
+  {
+    BatchCounter counter(&acc, decls.size());
+    while ((rc = sqlite3_step(st.get())) == SQLITE_ROW) {
+      if (object.is_view && rows == kViewRowLimit) {
+        table->row_count_is_lower_bound = true;
+        rc = SQLITE_DONE;
+        break;
+      }
+      ++rows;
+      RowBatch* batch = counter.current();
+      for (int i = 0; i < ncols; ++i) batch->columns[i].Append(st.get(), i);
+      if (++batch->rows == kBatchRows || (batch->rows % 64 == 0 && batch->Bytes() > kBatchBytes))
+        counter.Submit();
     }
-    ++rows;
-    for (int i = 0; i < ncols; ++i) acc[i].Add(st.get(), i);
+    counter.Finish();
   }
   if (rc != SQLITE_DONE) return SqliteError(db, "reading " + object.name);
   table->row_count = rows;
