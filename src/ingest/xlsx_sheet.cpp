@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <optional>
 
 #include "ingest/xlsx_xml.h"
 
@@ -29,6 +30,49 @@ std::string NormalizeIsoDateTime(std::string_view v, DateKind kind) {
   return out;
 }
 
+bool IsXmlNameChar(char c) {
+  return IsLetter(c) || (c >= '0' && c <= '9') || c == '_' || c == '-' || c == '.' || c == ':';
+}
+
+// The bytes between "<sheetData>" and "</sheetData>" (the rows), when the part can be cut
+// there safely: an attribute-less opening tag, its matching closing tag, and no comment,
+// CDATA or processing instruction in between (the only places where "<row" could appear
+// without starting an element). Otherwise nullopt and the part is parsed whole.
+struct SheetDataSpan {
+  std::string prefix;  // "" or "x:"
+  size_t begin = 0;
+  size_t end = 0;
+};
+
+std::optional<SheetDataSpan> FindSheetData(std::string_view xml) {
+  constexpr std::string_view kName = "sheetData>";
+  const size_t name = xml.find(kName);
+  if (name == std::string_view::npos) return std::nullopt;
+  size_t lt = name;
+  while (lt > 0 && IsXmlNameChar(xml[lt - 1])) --lt;
+  if (lt == 0 || xml[lt - 1] != '<') return std::nullopt;  // "</sheetData>" or text
+  SheetDataSpan span;
+  span.prefix = std::string(xml.substr(lt, name - lt));
+  if (!span.prefix.empty() && span.prefix.back() != ':') return std::nullopt;
+  span.begin = name + kName.size();
+  span.end = xml.rfind("</" + span.prefix + "sheetData>");
+  if (span.end == std::string_view::npos || span.end < span.begin) return std::nullopt;
+  std::string_view body = xml.substr(span.begin, span.end - span.begin);
+  for (std::string_view risky : {"<!--", "<![CDATA[", "<?"})
+    if (body.find(risky) != std::string_view::npos) return std::nullopt;
+  return span;
+}
+
+// Start of the first "<row" tag at or after `from`, or `end`.
+size_t NextRowStart(std::string_view xml, const std::string& prefix, size_t from, size_t end) {
+  const std::string tag = "<" + prefix + "row";
+  for (size_t p = xml.find(tag, from); p != std::string_view::npos && p < end; p = xml.find(tag, p + 1)) {
+    char next = p + tag.size() < xml.size() ? xml[p + tag.size()] : '\0';
+    if (next == ' ' || next == '\t' || next == '\r' || next == '\n' || next == '>' || next == '/') return p;
+  }
+  return end;
+}
+
 }  // namespace
 
 int ColumnIndex(std::string_view letters) {
@@ -53,11 +97,12 @@ class SheetParser {
   SheetParser(SheetSource* out, std::string_view label, const SheetRef& sheet, const WorkbookInfo& book)
       : out_(out), label_(label), sheet_(sheet), book_(book) {}
 
-  Status Parse(pugi::xml_node sheet_data) {
-    int64_t row_number = 0;
+  // Records the <row> children of `parent`: <sheetData>, or a document holding a slice of it.
+  // Called once per slice, in order.
+  Status ParseRows(pugi::xml_node parent) {
     Status status;
-    ForEachChild(sheet_data, "row", [&](pugi::xml_node row) {
-      if (status.ok()) status = ParseRow(row, &row_number);
+    ForEachChild(parent, "row", [&](pugi::xml_node row) {
+      if (status.ok()) status = ParseRow(row, &row_number_);
     });
     return status;
   }
@@ -173,27 +218,72 @@ class SheetParser {
   }
 
   SheetSource* out_;
+  int64_t row_number_ = 0;  // of the last row seen; a row without r="" is the next one
   std::string_view label_;
   const SheetRef& sheet_;
   const WorkbookInfo& book_;
 };
 
+namespace {
+
+Status NotAWorksheet(std::string_view label, const SheetRef& sheet) {
+  return Status::InvalidArgument(std::string(label) + ": sheet '" + sheet.name + "' (" + sheet.part +
+                                 ") is not a SpreadsheetML worksheet (unexpected root element)");
+}
+
+// Checks everything but the rows: the part with the sheetData body cut out must be a
+// well-formed worksheet.
+Status ParseFrame(std::string_view label, const SheetRef& sheet, std::string_view xml, const SheetDataSpan& span) {
+  std::string frame;
+  frame.reserve(xml.size() - (span.end - span.begin));
+  frame.append(xml.substr(0, span.begin)).append(xml.substr(span.end));
+  pugi::xml_document doc;
+  const unsigned options = pugi::parse_default | pugi::parse_ws_pcdata_single;
+  pugi::xml_parse_result r = doc.load_buffer_inplace(frame.data(), frame.size(), options);
+  if (!r) {
+    size_t offset = static_cast<size_t>(r.offset);
+    if (offset >= span.begin) offset += span.end - span.begin;
+    return MalformedXml(label, sheet.part, offset, r.description());
+  }
+  pugi::xml_node root = RootElement(doc, "worksheet");
+  if (!root) return NotAWorksheet(label, sheet);
+  return Status::Ok();
+}
+
+// Parses the rows a slice of about `slice_bytes` at a time, each slice cut before a "<row"
+// tag, so that only one slice's DOM exists at once.
+Status ParseInSlices(std::string_view label, const SheetRef& sheet, std::string* xml, const SheetDataSpan& span,
+                     size_t slice_bytes, SheetParser* parser) {
+  for (size_t begin = span.begin; begin < span.end;) {
+    const size_t target = span.end - begin > slice_bytes ? begin + slice_bytes : span.end;
+    const size_t end = NextRowStart(*xml, span.prefix, target, span.end);
+    pugi::xml_document doc;
+    DA_RETURN_IF_ERROR(ParseXmlRange(label, sheet.part, xml->data() + begin, end - begin, begin, true, &doc));
+    DA_RETURN_IF_ERROR(parser->ParseRows(doc));
+    begin = end;
+  }
+  return Status::Ok();
+}
+
+}  // namespace
+
 Result<std::unique_ptr<SheetSource>> SheetSource::Parse(std::string name, std::string_view label,
                                                         const SheetRef& sheet, std::string xml,
-                                                        const WorkbookInfo& book) {
+                                                        const WorkbookInfo& book, size_t slice_bytes) {
   std::unique_ptr<SheetSource> source(new SheetSource());
   source->name_ = std::move(name);
   source->byte_size_ = xml.size();
   source->shared_strings_ = book.shared_strings;
-  {
+  SheetParser parser(source.get(), label, sheet, book);
+  if (auto span = FindSheetData(xml)) {
+    DA_RETURN_IF_ERROR(ParseFrame(label, sheet, xml, *span));
+    DA_RETURN_IF_ERROR(ParseInSlices(label, sheet, &xml, *span, std::max<size_t>(slice_bytes, 1), &parser));
+  } else {
     pugi::xml_document doc;
     DA_RETURN_IF_ERROR(ParseXmlPart(label, sheet.part, &xml, &doc));
     pugi::xml_node root = RootElement(doc, "worksheet");
-    if (!root)
-      return Status::InvalidArgument(std::string(label) + ": sheet '" + sheet.name + "' (" + sheet.part +
-                                     ") is not a SpreadsheetML worksheet (unexpected root element)");
-    SheetParser parser(source.get(), label, sheet, book);
-    DA_RETURN_IF_ERROR(parser.Parse(Child(root, "sheetData")));
+    if (!root) return NotAWorksheet(label, sheet);
+    DA_RETURN_IF_ERROR(parser.ParseRows(Child(root, "sheetData")));
   }
   source->text_.shrink_to_fit();
   source->cells_.shrink_to_fit();

@@ -34,13 +34,20 @@ constexpr int kHeaderSearchRows = 20;
 class SheetSource : public RowSource {
  public:
   // Parses a worksheet part. `label` prefixes error messages (the workbook's path); the
-  // RowSource name is `name`. Memory: the XML and its DOM while parsing; afterwards only the
-  // non-empty cells (their text, 16 bytes of bookkeeping each; shared strings are referenced,
-  // not copied). Errors (InvalidArgument): malformed XML naming the part, an invalid cell or
-  // row reference, a shared string index out of range, naming the cell.
+  // RowSource name is `name`.
+  // Memory: pugixml's DOM costs about 6x the XML it covers, so the rows inside <sheetData>
+  // are parsed `slice_bytes` at a time (cut before a <row> tag); peak is the XML, plus the
+  // part without its rows, plus one slice's DOM, plus what is kept. Kept afterwards: the
+  // non-empty cells only (their text and 16 bytes of bookkeeping each; shared strings are
+  // referenced, not copied). A part that cannot be cut safely (sheetData with attributes,
+  // comments or CDATA among the rows) is parsed whole.
+  // Errors (InvalidArgument): malformed XML naming the part and byte offset, an invalid cell
+  // or row reference, a shared string index out of range, naming the cell.
+  static constexpr size_t kSliceBytes = 4u << 20;
   static Result<std::unique_ptr<SheetSource>> Parse(std::string name, std::string_view label,
                                                     const SheetRef& sheet, std::string xml,
-                                                    const WorkbookInfo& book);
+                                                    const WorkbookInfo& book,
+                                                    size_t slice_bytes = kSliceBytes);
 
   const std::string& name() const override { return name_; }
   const std::vector<std::string>& header() const override { return header_; }

@@ -53,14 +53,25 @@ void AppendCharacterData(pugi::xml_node node, std::string* out) {
 
 Status ParseXmlPart(std::string_view file_label, std::string_view part, std::string* xml,
                     pugi::xml_document* doc) {
+  return ParseXmlRange(file_label, part, xml->data(), xml->size(), 0, false, doc);
+}
+
+Status ParseXmlRange(std::string_view file_label, std::string_view part, char* data, size_t size,
+                     size_t offset, bool fragment, pugi::xml_document* doc) {
   // Keep whitespace-only text such as <t xml:space="preserve"> </t>: it is cell content.
-  const unsigned options = pugi::parse_default | pugi::parse_ws_pcdata_single;
-  pugi::xml_parse_result r = doc->load_buffer_inplace(xml->data(), xml->size(), options);
+  unsigned options = pugi::parse_default | pugi::parse_ws_pcdata_single;
+  if (fragment) options |= pugi::parse_fragment;
+  pugi::xml_parse_result r = doc->load_buffer_inplace(data, size, options);
   if (r) return Status::Ok();
   // A byte offset, not line:column: parsing in place has already rewritten the text before
   // the error, and Excel writes each part on one or two lines anyway.
+  return MalformedXml(file_label, part, offset + static_cast<size_t>(r.offset), r.description());
+}
+
+Status MalformedXml(std::string_view file_label, std::string_view part, size_t offset,
+                    std::string_view description) {
   return Status::InvalidArgument(std::string(file_label) + ": malformed XML in part " + std::string(part) +
-                                 " at byte offset " + std::to_string(r.offset) + ": " + r.description());
+                                 " at byte offset " + std::to_string(offset) + ": " + std::string(description));
 }
 
 std::string_view LocalName(const char* qualified_name) {

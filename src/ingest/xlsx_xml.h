@@ -16,6 +16,13 @@ namespace da::xlsx {
 // xl/worksheets/sheet1.xml at byte offset 917: Start-end tags mismatch".
 Status ParseXmlPart(std::string_view file_label, std::string_view part, std::string* xml,
                     pugi::xml_document* doc);
+// The InvalidArgument above, for an error at byte `offset` of `part`.
+Status MalformedXml(std::string_view file_label, std::string_view part, size_t offset,
+                    std::string_view description);
+// Same as ParseXmlPart over bytes [data, data + size) that start at `offset` within the part (for error
+// messages); `fragment` accepts a sequence of elements without a single root.
+Status ParseXmlRange(std::string_view file_label, std::string_view part, char* data, size_t size,
+                     size_t offset, bool fragment, pugi::xml_document* doc);
 
 // "x:row" -> "row".
 std::string_view LocalName(const char* qualified_name);

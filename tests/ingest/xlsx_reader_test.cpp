@@ -523,6 +523,74 @@ TEST_F(XlsxReaderTest, PrefixedElementNamesAndChartSheets) {
   EXPECT_EQ(sheets[0].rows, (std::vector<Row>{{"7"}}));
 }
 
+// Parses worksheet XML directly, with a tiny slice size so that rows span many slices.
+Result<std::unique_ptr<xlsx::SheetSource>> ParseSheetXml(const std::string& xml, size_t slice_bytes) {
+  xlsx::WorkbookInfo book;
+  book.shared_strings = std::make_shared<std::vector<std::string>>(std::vector<std::string>{"label"});
+  xlsx::SheetRef ref{"S", "xl/worksheets/sheet1.xml", ""};
+  return xlsx::SheetSource::Parse("b.xlsx#S", "b.xlsx", ref, xml, book, slice_bytes);
+}
+
+std::string WorksheetXml(const std::string& sheet_data_open, const std::string& rows, const std::string& close) {
+  return R"(<?xml version="1.0"?><worksheet xmlns="urn:x"><dimension ref="A1:B9"/>)" + sheet_data_open + rows +
+         close + R"(<mergeCells count="1"><mergeCell ref="A1:B1"/></mergeCells></worksheet>)";
+}
+
+TEST(XlsxSheetSliceTest, RowsAreTheSameWhateverTheSliceSize) {
+  std::string rows = R"(<row r="1"><c r="A1" t="s"><v>0</v></c><c r="B1" t="inlineStr"><is><t>n</t></is></c></row>)";
+  for (int r = 2; r <= 40; ++r)
+    rows += "<row r=\"" + std::to_string(r) + "\"><c r=\"A" + std::to_string(r) + "\" t=\"inlineStr\"><is><t>row " +
+            std::to_string(r) + "</t></is></c><c r=\"B" + std::to_string(r) + "\"><v>" + std::to_string(r * 1.5) +
+            "</v></c></row>\n";
+  rows += R"(<row r="41"/>)";
+  const std::string plain = WorksheetXml("<sheetData>", rows, "</sheetData>");
+  // A comment among the rows makes the part unsafe to cut: it is parsed whole.
+  const std::string commented = WorksheetXml("<sheetData>", "<!-- <row r=\"99\"> -->" + rows, "</sheetData>");
+  std::vector<SheetRows> results;
+  for (size_t slice : {size_t{1}, size_t{50}, size_t{333}, xlsx::SheetSource::kSliceBytes}) {
+    for (const std::string* xml : {&plain, &commented}) {
+      auto sheet = ParseSheetXml(*xml, slice);
+      ASSERT_TRUE(sheet.ok()) << sheet.status().ToString();
+      results.push_back(Collect(sheet->get()));
+    }
+  }
+  ASSERT_EQ(results[0].header, (Row{"label", "n"}));
+  ASSERT_EQ(results[0].rows.size(), 39u);
+  EXPECT_EQ(results[0].rows[0], (Row{"row 2", "3"}));
+  EXPECT_EQ(results[0].rows[38], (Row{"row 40", "60"}));
+  EXPECT_EQ(results[0].lines.back(), 40);
+  for (const SheetRows& r : results) {
+    EXPECT_EQ(r.header, results[0].header);
+    EXPECT_EQ(r.rows, results[0].rows);
+    EXPECT_EQ(r.lines, results[0].lines);
+  }
+}
+
+TEST(XlsxSheetSliceTest, MalformedXmlOffsetsPointIntoThePart) {
+  const std::string good = R"(<row r="1"><c r="A1" t="s"><v>0</v></c></row><row r="2"><c r="A2"><v>1</v></c></row>)";
+  const std::string bad_row = R"(<row r="3"><c r="A3"><v>2</v></row>)";
+  const std::string xml = WorksheetXml("<sheetData>", good + bad_row, "</sheetData>");
+  for (size_t slice : {size_t{10}, xlsx::SheetSource::kSliceBytes}) {
+    auto sheet = ParseSheetXml(xml, slice);
+    ASSERT_FALSE(sheet.ok());
+    const std::string& m = sheet.status().message();
+    EXPECT_TRUE(Contains(m, "b.xlsx: malformed XML in part xl/worksheets/sheet1.xml at byte offset ")) << m;
+    // pugixml reports the mismatched end tag; the offset lies inside the bad row.
+    size_t at = m.find("byte offset ") + 12;
+    size_t offset = std::stoul(m.substr(at));
+    size_t row_start = xml.find(bad_row);
+    EXPECT_GE(offset, row_start) << m;
+    EXPECT_LE(offset, row_start + bad_row.size()) << m;
+  }
+  // Broken XML after the rows is found too, with its offset in the whole part.
+  std::string tail_broken = WorksheetXml("<sheetData>", good, "</sheetData>");
+  tail_broken.insert(tail_broken.find("<mergeCells"), "<oops>");
+  auto sheet = ParseSheetXml(tail_broken, 16);
+  ASSERT_FALSE(sheet.ok());
+  size_t offset = std::stoul(sheet.status().message().substr(sheet.status().message().find("byte offset ") + 12));
+  EXPECT_GT(offset, tail_broken.find("</sheetData>")) << sheet.status().message();
+}
+
 // ---------------------------------------------------------------------------------------
 // Errors.
 
