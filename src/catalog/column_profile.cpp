@@ -352,8 +352,8 @@ std::vector<ValueCount> ColumnAccumulator::TopValues(size_t limit, int64_t min_c
 //   (b) d <= 5% of n: each value repeats 20 times on average (large fact tables); or
 //   (c) the most frequent value covers >= 1% of n and occurs at least twice: a dominant value
 //       worth knowing even among free text ("Unknown", "N/A"); only repeated values are listed.
-// A column whose values are all distinct (ids, names, comments) is not category-like unless
-// its whole domain fits in the list (a small lookup table of statuses).
+// A column whose values are all distinct (ids, names, titles, comments) is never category-like:
+// its "top values" would be an arbitrary sample with count 1.
 void ColumnAccumulator::Finish(int64_t row_count, size_t top_values, ColumnInfo* info) {
   FlushInts();
   FlushReals();
@@ -389,7 +389,7 @@ void ColumnAccumulator::Finish(int64_t row_count, size_t top_values, ColumnInfo*
   const int64_t n = row_count - nulls_;
   const int64_t d = info->distinct_count;
   if (!wants_top || n == 0 || top_values == 0) return;
-  if (d == n && n > 1 && static_cast<size_t>(d) > top_values) return;
+  if (d == n && n > 1) return;
   if (d <= 1000 || d * 20 <= n) {
     info->top_values = TopValues(top_values, 1);
     return;

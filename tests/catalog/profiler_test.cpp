@@ -70,6 +70,14 @@ TEST(ProfilerTest, ConcertSingerDeclaredKeysAndCountsMatchSql) {
   EXPECT_EQ(ToLower(singer->FindColumn("Age")->declared_type), "int");
   EXPECT_EQ(singer->FindColumn("Age")->type, ColumnType::kInteger);
 
+  // Names are all distinct: no top values; countries repeat: listed, most frequent first.
+  EXPECT_TRUE(singer->FindColumn("Name")->top_values.empty());
+  const auto& countries = singer->FindColumn("Country")->top_values;
+  ASSERT_EQ(countries.size(), 3u);
+  EXPECT_EQ(countries[0].value, "France");
+  EXPECT_EQ(countries[0].count, 4);
+  EXPECT_EQ(countries[1].value, "Netherlands");  // ties by value
+
   const TableInfo* sic = cat.FindTable("singer_in_concert");
   ASSERT_NE(sic, nullptr);
   EXPECT_EQ(sic->primary_key, (std::vector<std::string>{"concert_ID", "Singer_ID"}));
@@ -221,7 +229,7 @@ TEST(ProfilerTest, MinMaxFollowSqliteOrderAcrossStorageClasses) {
   const ColumnInfo* d = t->FindColumn("d");
   EXPECT_EQ(d->type, ColumnType::kDate);  // inferred from ISO text
   EXPECT_EQ(d->min, Value(std::string("2023-12-01")));
-  EXPECT_EQ(d->top_values.size(), 3u);
+  EXPECT_TRUE(d->top_values.empty());  // all distinct: not a category
   EXPECT_EQ(QueryInt(db.get(), "SELECT count(DISTINCT v) FROM mixed"), v->distinct_count);
 }
 
