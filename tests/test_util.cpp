@@ -58,9 +58,9 @@ void WriteZip(const std::filesystem::path& zip_path,
       continue;
     }
     // libzip copies the buffer lazily at zip_close, so keep a heap copy alive via freep=1.
-    void* buf = std::malloc(data.size() ? data.size() : 1);
-    std::memcpy(buf, data.data(), data.size());
-    zip_source_t* src = zip_source_buffer(z, buf, data.size(), 1);
+    void* buf = data.empty() ? nullptr : std::malloc(data.size());
+    if (buf) std::memcpy(buf, data.data(), data.size());
+    zip_source_t* src = zip_source_buffer(z, buf, data.size(), buf ? 1 : 0);
     if (zip_file_add(z, name.c_str(), src, ZIP_FL_ENC_UTF_8 | ZIP_FL_OVERWRITE) < 0) {
       zip_source_free(src);
       throw std::runtime_error(std::string("zip_file_add failed: ") + zip_strerror(z));
