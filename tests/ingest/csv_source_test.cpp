@@ -333,6 +333,11 @@ TEST_F(CsvSourceTest, SingleQuoteQuoting) {
   EXPECT_EQ(r.rows, (Rows{{"Smith, J", "Paris"}, {"Doe, A", "Lyon"}}));
 }
 
+TEST_F(CsvSourceTest, ApostrophesAreNotQuotes) {
+  auto r = Read("name,note\nO'Brien,'til Monday\nD'Arcy,it's 'fine'\n");
+  EXPECT_EQ(r.rows, (Rows{{"O'Brien", "'til Monday"}, {"D'Arcy", "it's 'fine'"}}));
+}
+
 TEST_F(CsvSourceTest, SingleColumnFile) {
   auto r = Read("email\na@example.com\nb@example.com\n");
   EXPECT_EQ(r.header, (std::vector<std::string>{"email"}));
