@@ -199,7 +199,7 @@ Status ProfileRows(sqlite3* db, const SchemaObject& object, const std::vector<Co
       ++rows;
       RowBatch* batch = counter.current();
       for (int i = 0; i < ncols; ++i) batch->columns[i].Append(st.get(), i);
-      if (++batch->rows == kBatchRows || (batch->rows % 64 == 0 && batch->Bytes() > kBatchBytes))
+      if (++batch->rows == kBatchRows || batch->Bytes() > kBatchBytes)
         counter.Submit();
     }
     counter.Finish();

@@ -32,7 +32,7 @@ struct ProfileOptions {
 // - Stats over all rows: null fraction, distinct count (SQLite's notion: 5 and 5.0 are one
 //   value, '5' is another), min/max in SQLite's cross-class order (numbers < text < blobs;
 //   text compared bytewise, i.e. BINARY collation), top values for TEXT/BOOLEAN/DATE columns
-//   that look like categories (rules in profiler.cpp). Text min/max/top values are cut to
+//   that look like categories (rules in column_profile.cpp). Text min/max/top values are cut to
 //   kMaxStoredTextBytes bytes at a UTF-8 boundary.
 // - Keys: declared PRIMARY KEY / FOREIGN KEY from PRAGMA table_info / foreign_key_list
 //   (composite keys supported; a foreign key omitting the target column refers to the target's
@@ -47,7 +47,10 @@ struct ProfileOptions {
 // - Cost: one sequential scan per table (SELECT of every column) feeding per-column hash
 //   counters, so profiling is linear in the data. Distinct values are counted exactly up to
 //   kMaxExactDistinct per column; beyond that distinct_count is a lower bound and
-//   distinct_is_estimate is set (this bounds memory to roughly 50-80 MB per wide column).
+//   distinct_is_estimate is set (this bounds a column's counters to about 64 MB of hash slots
+//   plus the distinct text itself).
+//   Values are copied out of SQLite in batches and counted on a second thread while the scan
+//   continues (inline on a single-core machine).
 //   Views are read up to kViewRowLimit rows (a view can be an arbitrarily expensive query);
 //   when a view has more rows, TableInfo::row_count_is_lower_bound is set. Foreign-key
 //   inclusion is one SQL query per declared or name-matched candidate (DISTINCT child values

@@ -317,3 +317,41 @@ TEST(ProfilerTest, LabelsComeFromOptions) {
 
 }  // namespace
 }  // namespace da
+
+namespace da {
+namespace {
+
+TEST(ProfilerCapTest, DistinctCountBecomesALowerBoundPastTheCap) {
+  SqliteDb db = MemoryDb(R"sql(
+    CREATE TABLE many (k INTEGER, t TEXT);
+    WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 1000100)
+    INSERT INTO many SELECT i * 7919, CASE WHEN i % 2 = 0 THEN 'even' ELSE 'odd' END FROM n;
+  )sql");
+  Catalog cat = Profile(db.get());
+  const ColumnInfo& k = cat.tables[0].columns[0];
+  EXPECT_TRUE(k.distinct_is_estimate);
+  EXPECT_EQ(k.distinct_count, static_cast<int64_t>(kMaxExactDistinct));
+  EXPECT_EQ(k.max, Value(int64_t{1000100LL * 7919}));  // min/max still cover every row
+  const ColumnInfo& t = cat.tables[0].columns[1];
+  EXPECT_FALSE(t.distinct_is_estimate);
+  EXPECT_EQ(t.distinct_count, 2);
+  ASSERT_EQ(t.top_values.size(), 2u);
+  EXPECT_EQ(t.top_values[0].count, 500050);
+  // No key can be inferred from an inexact count.
+  EXPECT_TRUE(cat.tables[0].primary_key.empty());
+}
+
+TEST(ProfilerCapTest, LongTextIsCutForMinMaxAndTopValues) {
+  SqliteDb db = MemoryDb(
+      "CREATE TABLE long (t TEXT); INSERT INTO long VALUES (printf('%.*c', 1000, 'z')), "
+      "(printf('%.*c', 1000, 'z')), ('a');");
+  Catalog cat = Profile(db.get());
+  const ColumnInfo& t = cat.tables[0].columns[0];
+  EXPECT_EQ(std::get<std::string>(t.max).size(), kMaxStoredTextBytes);
+  ASSERT_EQ(t.top_values.size(), 2u);
+  EXPECT_EQ(t.top_values[0].value.size(), kMaxStoredTextBytes);
+  EXPECT_EQ(t.top_values[0].count, 2);
+}
+
+}  // namespace
+}  // namespace da
