@@ -20,6 +20,8 @@ namespace {
 
 constexpr char kSourceFileColumn[] = "_source_file";
 constexpr size_t kBatchRows = 4096;
+constexpr size_t kRowsPerInsert = 128;
+constexpr size_t kMaxParams = 32766;   // SQLite's default SQLITE_MAX_VARIABLE_NUMBER
 constexpr int64_t kProgressEveryRows = 1 << 16;
 
 struct TableColumn {
@@ -303,23 +305,33 @@ class TableBuild {
 
   Status CreateTable() {
     std::string sql = "CREATE TABLE " + QuoteIdentifier(table_) + " (";
-    std::string insert = "INSERT INTO " + QuoteIdentifier(table_) + " VALUES (";
     for (size_t c = 0; c < table_columns(); ++c) {
       const bool source_file = c == columns_.size();
-      if (c) {
-        sql += ", ";
-        insert += ", ";
-      }
+      if (c) sql += ", ";
       sql += QuoteIdentifier(source_file ? kSourceFileColumn : columns_[c].name);
       sql += ' ';
       sql += source_file ? "TEXT" : ColumnTypeName(columns_[c].type);
-      insert += '?';
     }
     sql += ")";
-    insert += ")";
     DA_RETURN_IF_ERROR(ExecSql(db_, sql).WithContext("creating table " + table_));
-    DA_ASSIGN_OR_RETURN(insert_, PrepareSql(db_, insert));
+    // One statement inserting many rows runs the per-statement work (transaction and cursor
+    // setup, reset) once per group instead of once per row.
+    rows_per_insert_ = std::max<size_t>(1, std::min<size_t>(kRowsPerInsert, kMaxParams / table_columns()));
+    DA_ASSIGN_OR_RETURN(insert_many_, PrepareSql(db_, InsertSql(rows_per_insert_)));
+    DA_ASSIGN_OR_RETURN(insert_one_, PrepareSql(db_, InsertSql(1)));
     return Status::Ok();
+  }
+
+  std::string InsertSql(size_t rows) const {
+    std::string tuple = "(";
+    for (size_t c = 0; c < table_columns(); ++c) tuple += c ? ",?" : "?";
+    tuple += ")";
+    std::string sql = "INSERT INTO " + QuoteIdentifier(table_) + " VALUES ";
+    for (size_t r = 0; r < rows; ++r) {
+      if (r) sql += ',';
+      sql += tuple;
+    }
+    return sql;
   }
 
   // Pass 2, producer: reads and converts rows into batches on a worker thread.
@@ -379,36 +391,47 @@ class TableBuild {
   }
 
   // Pass 2, consumer: binds each batch's values (no copies: the batch outlives the step).
+  void BindRow(sqlite3_stmt* st, int first_param, const Slot* slots, const std::string& arena,
+               const std::string& source_name) const {
+    const size_t width = table_columns();
+    for (size_t c = 0; c < width; ++c) {
+      const int param = first_param + static_cast<int>(c);
+      const Slot& s = slots[c];
+      switch (s.kind) {
+        case Slot::Kind::kNull: sqlite3_bind_null(st, param); break;
+        case Slot::Kind::kInteger: sqlite3_bind_int64(st, param, s.i); break;
+        case Slot::Kind::kReal: sqlite3_bind_double(st, param, s.d); break;
+        case Slot::Kind::kText:
+          sqlite3_bind_text(st, param, arena.data() + s.text_offset,
+                            static_cast<int>(s.text_size), SQLITE_STATIC);
+          break;
+        case Slot::Kind::kSourceName:
+          sqlite3_bind_text(st, param, source_name.data(), static_cast<int>(source_name.size()),
+                            SQLITE_STATIC);
+          break;
+      }
+    }
+  }
+
   Status InsertBatch(const Batch& batch) {
-    sqlite3_stmt* st = insert_.get();
     const size_t width = table_columns();
     const std::string& source_name = source_names_[batch.source];
-    for (size_t r = 0; r < batch.rows; ++r) {
-      const Slot* slots = &batch.slots[r * width];
-      for (size_t c = 0; c < width; ++c) {
-        const int param = static_cast<int>(c) + 1;
-        const Slot& s = slots[c];
-        switch (s.kind) {
-          case Slot::Kind::kNull: sqlite3_bind_null(st, param); break;
-          case Slot::Kind::kInteger: sqlite3_bind_int64(st, param, s.i); break;
-          case Slot::Kind::kReal: sqlite3_bind_double(st, param, s.d); break;
-          case Slot::Kind::kText:
-            sqlite3_bind_text(st, param, batch.arena.data() + s.text_offset,
-                              static_cast<int>(s.text_size), SQLITE_STATIC);
-            break;
-          case Slot::Kind::kSourceName:
-            sqlite3_bind_text(st, param, source_name.data(), static_cast<int>(source_name.size()),
-                              SQLITE_STATIC);
-            break;
-        }
+    size_t r = 0;
+    while (r < batch.rows) {
+      const size_t group = batch.rows - r >= rows_per_insert_ ? rows_per_insert_ : 1;
+      sqlite3_stmt* st = group > 1 ? insert_many_.get() : insert_one_.get();
+      for (size_t k = 0; k < group; ++k) {
+        BindRow(st, static_cast<int>(k * width) + 1, &batch.slots[(r + k) * width], batch.arena,
+                source_name);
       }
       const int rc = sqlite3_step(st);
       sqlite3_reset(st);
       if (rc != SQLITE_DONE) {
-        return SqliteError(db_, "inserting into " + table_ + " (rows from " + source_names_[batch.source] +
+        return SqliteError(db_, "inserting into " + table_ + " (rows from " + source_name +
                                     " near line " + std::to_string(batch.first_line) + ")");
       }
-      ++rows_;
+      r += group;
+      rows_ += static_cast<int64_t>(group);
     }
     return Status::Ok();
   }
@@ -463,7 +486,9 @@ class TableBuild {
   int64_t rejected_ = 0;
   std::string first_rejected_;
   int64_t rows_ = 0;
-  SqliteStmt insert_;
+  size_t rows_per_insert_ = 1;
+  SqliteStmt insert_many_;
+  SqliteStmt insert_one_;
 };
 
 }  // namespace

@@ -234,6 +234,7 @@ int64_t ParseUnsignedDigits(std::string_view digits, bool* overflow) {
 }  // namespace
 
 std::string_view TrimField(std::string_view value) {
+  if (value.empty() || (value.front() > ' ' && value.back() > ' ')) return value;  // common case
   while (!value.empty() && (value.front() == ' ' || value.front() == '\t')) value.remove_prefix(1);
   while (!value.empty() && (value.back() == ' ' || value.back() == '\t')) value.remove_suffix(1);
   return value;
@@ -283,7 +284,9 @@ NumberShape ParseNumber(std::string_view v, int64_t* i, double* d) {
     while (pos < v.size() && IsDigit(v[pos])) ++pos, ++frac_digits;
   }
   if (int_part.empty() && frac_digits == 0) return NumberShape::kNotNumber;
+  size_t exp_start_pos = std::string_view::npos;
   if (pos < v.size() && (v[pos] == 'e' || v[pos] == 'E')) {
+    exp_start_pos = pos;
     is_real = true;
     ++pos;
     if (pos < v.size() && (v[pos] == '+' || v[pos] == '-')) ++pos;
@@ -300,6 +303,19 @@ NumberShape ParseNumber(std::string_view v, int64_t* i, double* d) {
     *i = negative ? static_cast<int64_t>(0 - static_cast<uint64_t>(magnitude)) : magnitude;
     *d = static_cast<double>(*i);
     return NumberShape::kInteger;
+  }
+  // Fast path (Clinger): a decimal without exponent whose digits fit in 2^53 is exactly
+  // mantissa / 10^k, and one IEEE division of two exact values is correctly rounded.
+  static constexpr double kPow10[] = {1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8,
+                                      1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15};
+  const size_t digits = int_part.size() + frac_digits;
+  if (exp_start_pos == std::string_view::npos && digits <= 15) {
+    uint64_t mantissa = 0;
+    for (size_t k = int_start; k < v.size(); ++k)
+      if (IsDigit(v[k])) mantissa = mantissa * 10 + static_cast<uint64_t>(v[k] - '0');
+    *d = static_cast<double>(mantissa) / kPow10[frac_digits];
+    if (negative) *d = -*d;
+    return NumberShape::kReal;
   }
   // from_chars takes neither '+' nor grouping commas: copy the rest without them.
   char buf[128];

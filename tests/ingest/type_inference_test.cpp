@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdlib>
 #include <string>
 #include <vector>
 
@@ -224,6 +225,11 @@ TEST(TypeInferenceTest, NumberParserShapes) {
   EXPECT_EQ(ParseNumber("+", &i, &d), NumberShape::kNotNumber);
   EXPECT_EQ(ParseNumber("0x10", &i, &d), NumberShape::kNotNumber);
   EXPECT_EQ(ParseNumber("1e999", &i, &d), NumberShape::kNotNumber);
+  for (const char* text : {"0.1", "1234.56", "-0.3", "99999999999999.9", "0.000000000000001",
+                           "3.14159265358979", "123456789.123456789", "1.5e-7", "2.5E10"}) {
+    ASSERT_EQ(ParseNumber(text, &i, &d), NumberShape::kReal) << text;
+    EXPECT_EQ(d, std::strtod(text, nullptr)) << text;  // correctly rounded, bit for bit
+  }
   EXPECT_EQ(ParseBoolean("yes"), 1);
   EXPECT_EQ(ParseBoolean("N"), 0);
   EXPECT_EQ(ParseBoolean("1"), -1);
