@@ -57,9 +57,10 @@ std::optional<SheetDataSpan> FindSheetData(std::string_view xml) {
   span.begin = name + kName.size();
   span.end = xml.rfind("</" + span.prefix + "sheetData>");
   if (span.end == std::string_view::npos || span.end < span.begin) return std::nullopt;
+  // "<!" starts a comment or CDATA, "<?" a processing instruction. One pass over the rows.
   std::string_view body = xml.substr(span.begin, span.end - span.begin);
-  for (std::string_view risky : {"<!--", "<![CDATA[", "<?"})
-    if (body.find(risky) != std::string_view::npos) return std::nullopt;
+  for (size_t p = body.find('<'); p != std::string_view::npos; p = body.find('<', p + 1))
+    if (p + 1 < body.size() && (body[p + 1] == '!' || body[p + 1] == '?')) return std::nullopt;
   return span;
 }
 

@@ -82,13 +82,13 @@ std::string_view LocalName(const char* qualified_name) {
 
 pugi::xml_node Child(pugi::xml_node parent, std::string_view local_name) {
   for (pugi::xml_node c = parent.first_child(); c; c = c.next_sibling())
-    if (c.type() == pugi::node_element && LocalName(c.name()) == local_name) return c;
+    if (c.type() == pugi::node_element && NameIs(c.name(), local_name)) return c;
   return pugi::xml_node();
 }
 
 pugi::xml_attribute Attribute(pugi::xml_node node, std::string_view local_name) {
   for (pugi::xml_attribute a = node.first_attribute(); a; a = a.next_attribute())
-    if (LocalName(a.name()) == local_name) return a;
+    if (NameIs(a.name(), local_name)) return a;
   return pugi::xml_attribute();
 }
 

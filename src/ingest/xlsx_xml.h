@@ -26,6 +26,17 @@ Status ParseXmlRange(std::string_view file_label, std::string_view part, char* d
 
 // "x:row" -> "row".
 std::string_view LocalName(const char* qualified_name);
+// True when `qualified_name` is `local_name`, with or without a prefix ("x:row" is "row").
+// Hot: called for every element and attribute of a worksheet, so no allocation or strlen.
+inline bool NameIs(const char* qualified_name, std::string_view local_name) {
+  const char* local = qualified_name;
+  for (const char* c = qualified_name; *c; ++c)
+    if (*c == ':') local = c + 1;
+  size_t i = 0;
+  for (; i < local_name.size(); ++i)
+    if (local[i] != local_name[i]) return false;
+  return local[i] == '\0';
+}
 // First child element with the given local name, or an empty node.
 pugi::xml_node Child(pugi::xml_node parent, std::string_view local_name);
 // Attribute by local name ("r:id" matches "id"; "id" also matches "id"), or an empty one.
@@ -37,7 +48,7 @@ pugi::xml_node RootElement(const pugi::xml_document& doc, std::string_view local
 template <typename Fn>
 void ForEachChild(pugi::xml_node parent, std::string_view local_name, Fn&& fn) {
   for (pugi::xml_node c = parent.first_child(); c; c = c.next_sibling())
-    if (c.type() == pugi::node_element && LocalName(c.name()) == local_name) fn(c);
+    if (c.type() == pugi::node_element && NameIs(c.name(), local_name)) fn(c);
 }
 
 // Concatenated character data (text and CDATA) directly inside `node`, with the OOXML

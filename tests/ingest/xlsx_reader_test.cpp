@@ -813,6 +813,34 @@ TEST_F(IngestXlsxTest, SheetsBecomeTypedTablesNamedAfterTheSheets) {
   EXPECT_TRUE(warned) << ::testing::PrintToString(report_.warnings);
 }
 
+TEST_F(IngestXlsxTest, SheetWithoutHeaderIsNotedAndChartSheetsAreListedAsSkipped) {
+  const auto path = dir_ / "numbers.xlsx";
+  {
+    Book book(path);
+    lxw_worksheet* ws = book.Sheet("Readings");
+    for (int r = 0; r < 4; ++r) {
+      worksheet_write_number(ws, r, 0, r, nullptr);
+      worksheet_write_number(ws, r, 1, r * 0.5, nullptr);
+    }
+    lxw_chartsheet* cs = workbook_add_chartsheet(book.get(), "Plot");
+    lxw_chart* chart = workbook_add_chart(book.get(), LXW_CHART_LINE);
+    chart_add_series(chart, nullptr, "=Readings!$B$1:$B$4");
+    chartsheet_set_chart(cs, chart);
+    book.Close();
+  }
+  Status st = Ingest(path);
+  ASSERT_TRUE(st.ok()) << st.ToString();
+  ASSERT_EQ(report_.tables.size(), 1u);
+  EXPECT_EQ(report_.tables[0].name, "readings");
+  EXPECT_EQ(report_.tables[0].rows, 4);
+  EXPECT_EQ(Strings("SELECT column_1 || '/' || column_2 FROM readings ORDER BY column_1"),
+            (std::vector<std::string>{"0/0.0", "1/0.5", "2/1.0", "3/1.5"}));
+  EXPECT_EQ(report_.warnings,
+            (std::vector<std::string>{"numbers.xlsx#Readings: no header row found; columns are named column_1, "
+                                      "column_2, ..."}));
+  EXPECT_EQ(report_.skipped, (std::vector<std::string>{"numbers.xlsx#Plot: a chart sheet"}));
+}
+
 TEST_F(IngestXlsxTest, ErrorsLeaveNoTables) {
   const auto path = dir_ / "fake.xlsx";
   WriteFile(path, "Order,Qty\n1,2\n");
