@@ -103,6 +103,8 @@ Status CsvRowSource::Init(std::unique_ptr<MappedFile> mapped, std::string owned)
     mapped_.reset();
     bytes = owned_;
   }
+  // DOS tools ended text files with Ctrl-Z.
+  if (!bytes.empty() && bytes.back() == '\x1A') bytes.remove_suffix(1);
   if (Trim(bytes).empty()) return Status::InvalidArgument(name_ + ": the file is empty");
   if (auto binary = FindBinaryData(bytes)) {
     return Status::InvalidArgument(name_ + ": not a text file (binary data at line " +

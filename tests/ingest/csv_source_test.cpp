@@ -145,6 +145,11 @@ TEST_F(CsvSourceTest, MissingFinalNewline) {
   EXPECT_EQ(t.rows, (Rows{{"1", ""}}));
 }
 
+TEST_F(CsvSourceTest, TrailingDosEndOfFileMarkerIsDropped) {
+  auto r = Read("n,s\r\n1,x\r\n\x1A");
+  EXPECT_EQ(r.rows, (Rows{{"1", "x"}}));
+}
+
 TEST_F(CsvSourceTest, BlankLinesSkippedButDelimiterOnlyLinesAreRows) {
   auto r = Read("n,s\n\n1,x\n   \n\r\n,\n2,y\n\n");
   EXPECT_EQ(r.rows, (Rows{{"1", "x"}, {"", ""}, {"2", "y"}}));
