@@ -22,7 +22,6 @@ constexpr char kSourceFileColumn[] = "_source_file";
 constexpr size_t kBatchRows = 4096;
 constexpr size_t kRowsPerInsert = 128;
 constexpr size_t kMaxParams = 32766;   // SQLite's default SQLITE_MAX_VARIABLE_NUMBER
-constexpr int64_t kProgressEveryRows = 1 << 16;
 
 struct TableColumn {
   std::string name;
@@ -99,20 +98,60 @@ struct Batch {
   }
 };
 
+// Pass 1: rows copied out of the reader (whose views die with each callback), so that one
+// thread can parse while the other infers.
+struct RawBatch {
+  struct Row {
+    int64_t line;
+    uint32_t first_field;  // index into field_end
+    uint32_t field_count;
+  };
+  size_t source = 0;
+  uint64_t approx_bytes = 0;
+  std::string arena;
+  std::vector<uint32_t> field_end;  // end offset in arena of each field
+  std::vector<Row> rows;
+
+  void Clear() {
+    approx_bytes = 0;
+    arena.clear();
+    field_end.clear();
+    rows.clear();
+  }
+  void Add(const RowView& row) {
+    rows.push_back({row.line, static_cast<uint32_t>(field_end.size()),
+                    static_cast<uint32_t>(row.fields.size())});
+    for (std::string_view f : row.fields) {
+      arena.append(f);
+      field_end.push_back(static_cast<uint32_t>(arena.size()));
+    }
+    approx_bytes += ApproxRowBytes(row);
+  }
+  // Fills `views` with the fields of row `r`.
+  void Fields(size_t r, std::vector<std::string_view>* views) const {
+    const Row& row = rows[r];
+    views->resize(row.field_count);
+    uint32_t begin = row.first_field == 0 ? 0 : field_end[row.first_field - 1];
+    for (uint32_t f = 0; f < row.field_count; ++f) {
+      const uint32_t end = field_end[row.first_field + f];
+      (*views)[f] = std::string_view(arena.data() + begin, end - begin);
+      begin = end;
+    }
+  }
+};
+
 // Bounded hand-off between one producer and one consumer. Batches circulate between the
 // free and the full list, so steady state allocates nothing.
+template <typename B>
 class BatchQueue {
  public:
-  explicit BatchQueue(size_t batches, size_t columns) {
-    for (size_t i = 0; i < batches; ++i) {
-      auto b = std::make_unique<Batch>();
-      b->slots.resize(kBatchRows * columns);
-      free_.push_back(std::move(b));
-    }
+  template <typename Make>
+  BatchQueue(size_t batches, Make make) {
+    for (size_t i = 0; i < batches; ++i) free_.push_back(make());
   }
 
   // Producer side. Returns nullptr when the consumer has given up.
-  std::unique_ptr<Batch> TakeFree() {
+  std::unique_ptr<B> TakeFree() {
     std::unique_lock lock(mu_);
     cv_.wait(lock, [&] { return !free_.empty() || cancelled_; });
     if (cancelled_) return nullptr;
@@ -120,7 +159,7 @@ class BatchQueue {
     free_.pop_front();
     return b;
   }
-  void PushFull(std::unique_ptr<Batch> b) {
+  void PushFull(std::unique_ptr<B> b) {
     std::lock_guard lock(mu_);
     full_.push_back(std::move(b));
     cv_.notify_all();
@@ -133,7 +172,7 @@ class BatchQueue {
   }
 
   // Consumer side. Returns nullptr once the producer is done and everything is consumed.
-  std::unique_ptr<Batch> TakeFull() {
+  std::unique_ptr<B> TakeFull() {
     std::unique_lock lock(mu_);
     cv_.wait(lock, [&] { return !full_.empty() || producer_done_; });
     if (full_.empty()) return nullptr;
@@ -141,7 +180,7 @@ class BatchQueue {
     full_.pop_front();
     return b;
   }
-  void ReturnFree(std::unique_ptr<Batch> b) {
+  void ReturnFree(std::unique_ptr<B> b) {
     std::lock_guard lock(mu_);
     b->Clear();
     free_.push_back(std::move(b));
@@ -160,7 +199,7 @@ class BatchQueue {
  private:
   std::mutex mu_;
   std::condition_variable cv_;
-  std::deque<std::unique_ptr<Batch>> free_, full_;
+  std::deque<std::unique_ptr<B>> free_, full_;
   bool producer_done_ = false;
   bool cancelled_ = false;
   Status producer_status_;
@@ -232,37 +271,70 @@ class TableBuild {
                                    " rows rejected)");
   }
 
-  // Pass 1: every value of every column, plus per-source constancy when it matters.
+  // Pass 1: every value of every column, plus per-source constancy when it matters. A worker
+  // thread reads and copies rows into batches; this thread infers.
   Status InferTypes(const ProgressReporter& progress) {
-    const bool track_constancy = plans_.size() > 1;
-    if (track_constancy) {
+    if (plans_.size() > 1) {
       constancy_.assign(columns_.size(), std::vector<Constancy>(plans_.size()));
       may_identify_source_.assign(columns_.size(), true);
     }
-    for (size_t s = 0; s < plans_.size(); ++s) {
-      const SourcePlan& plan = plans_[s];
-      const size_t expected = plan.column_of_field.size();
-      const int source_index = static_cast<int>(s);
-      uint64_t bytes = 0;
-      int64_t rows = 0;
-      DA_RETURN_IF_ERROR(plan.source->ForEachRow([&](const RowView& row) -> Status {
-        bytes += ApproxRowBytes(row);
-        if ((++rows & (kProgressEveryRows - 1)) == 0)
-          progress.Report(plan.bytes_before + std::min(bytes, plan.source->byte_size()));
-        if (row.fields.size() != expected) return Reject(*plan.source, row);
-        for (size_t f = 0; f < expected; ++f) {
-          columns_[plan.column_of_field[f]].inference.Observe(row.fields[f], source_index,
-                                                              row.line);
-        }
-        if (track_constancy) TrackConstancy(plan, s, row);
-        return Status::Ok();
-      }));
-      progress.Report(plan.bytes_before + plan.source->byte_size());
+    BatchQueue<RawBatch> queue(3, [] { return std::make_unique<RawBatch>(); });
+    std::thread reader([&] { queue.Finish(ReadRows(&queue)); });
+    Status infer_status;
+    std::vector<std::string_view> fields;
+    std::vector<uint64_t> bytes_done(plans_.size(), 0);
+    while (auto batch = queue.TakeFull()) {
+      const SourcePlan& plan = plans_[batch->source];
+      for (size_t r = 0; r < batch->rows.size() && infer_status.ok(); ++r) {
+        batch->Fields(r, &fields);
+        RowView row;
+        row.fields = fields;
+        row.line = batch->rows[r].line;
+        infer_status = InferRow(plan, batch->source, row);
+        if (!infer_status.ok()) queue.Cancel();
+      }
+      bytes_done[batch->source] += batch->approx_bytes;
+      progress.Report(plan.bytes_before + std::min(bytes_done[batch->source], plan.source->byte_size()));
+      queue.ReturnFree(std::move(batch));
     }
+    reader.join();
+    DA_RETURN_IF_ERROR(infer_status);
+    DA_RETURN_IF_ERROR(queue.producer_status());
+    progress.Report(total_input_bytes_);
     for (TableColumn& c : columns_) {
       c.type = c.inference.type();
       c.order = c.inference.date_order();
     }
+    return Status::Ok();
+  }
+
+  Status ReadRows(BatchQueue<RawBatch>* queue) {
+    std::unique_ptr<RawBatch> batch;
+    for (size_t s = 0; s < plans_.size(); ++s) {
+      Status st = plans_[s].source->ForEachRow([&](const RowView& row) -> Status {
+        if (!batch) {
+          batch = queue->TakeFree();
+          if (!batch) return Status::Internal("type inference stopped");
+          batch->source = s;
+        }
+        batch->Add(row);
+        if (batch->rows.size() == kBatchRows) queue->PushFull(std::move(batch));
+        return Status::Ok();
+      });
+      if (batch) queue->PushFull(std::move(batch));
+      if (!st.ok()) return st;
+    }
+    return Status::Ok();
+  }
+
+  Status InferRow(const SourcePlan& plan, size_t s, const RowView& row) {
+    const size_t expected = plan.column_of_field.size();
+    if (row.fields.size() != expected) return Reject(*plan.source, row);
+    const int source_index = static_cast<int>(s);
+    for (size_t f = 0; f < expected; ++f) {
+      columns_[plan.column_of_field[f]].inference.Observe(row.fields[f], source_index, row.line);
+    }
+    if (!constancy_.empty()) TrackConstancy(plan, s, row);
     return Status::Ok();
   }
 
@@ -335,7 +407,7 @@ class TableBuild {
   }
 
   // Pass 2, producer: reads and converts rows into batches on a worker thread.
-  Status ConvertRows(BatchQueue* queue) {
+  Status ConvertRows(BatchQueue<Batch>* queue) {
     const size_t width = table_columns();
     std::unique_ptr<Batch> batch;
     char date_buffer[48];
@@ -437,7 +509,11 @@ class TableBuild {
   }
 
   Status InsertRows(const ProgressReporter& progress) {
-    BatchQueue queue(3, table_columns());
+    BatchQueue<Batch> queue(3, [&] {
+      auto b = std::make_unique<Batch>();
+      b->slots.resize(kBatchRows * table_columns());
+      return b;
+    });
     std::thread producer([&] { queue.Finish(ConvertRows(&queue)); });
     Status insert_status;
     std::vector<uint64_t> bytes_done(plans_.size(), 0);
