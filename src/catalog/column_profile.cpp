@@ -159,30 +159,21 @@ void BytesCounter::Grow() {
 // ---------------------------------------------------------------------------------------------
 
 void CellColumn::Append(sqlite3_stmt* st, int i) {
-  const int type = sqlite3_column_type(st, i);
-  types.push_back(static_cast<uint8_t>(type));
-  switch (type) {
+  switch (sqlite3_column_type(st, i)) {
     case SQLITE_NULL:
-      numbers.push_back(0);
-      return;
+      return AppendNull();
     case SQLITE_INTEGER:
-      numbers.push_back(sqlite3_column_int64(st, i));
-      return;
-    case SQLITE_FLOAT: {
-      const double d = sqlite3_column_double(st, i);
-      int64_t bits;
-      std::memcpy(&bits, &d, sizeof bits);
-      numbers.push_back(bits);
-      return;
+      return AppendInteger(sqlite3_column_int64(st, i));
+    case SQLITE_FLOAT:
+      return AppendReal(sqlite3_column_double(st, i));
+    case SQLITE_TEXT: {
+      // Text pointer first, then its length: the documented order that avoids a conversion.
+      auto* p = reinterpret_cast<const char*>(sqlite3_column_text(st, i));
+      return AppendBytes(SQLITE_TEXT, std::string_view(p ? p : "", static_cast<size_t>(sqlite3_column_bytes(st, i))));
     }
     default: {
-      // Text pointer first, then its length: the documented order that avoids a conversion.
-      const void* p = type == SQLITE_TEXT ? static_cast<const void*>(sqlite3_column_text(st, i))
-                                          : sqlite3_column_blob(st, i);
-      const auto n = static_cast<uint32_t>(sqlite3_column_bytes(st, i));
-      numbers.push_back(static_cast<int64_t>((static_cast<uint64_t>(bytes.size()) << 32) | n));
-      if (n) bytes.append(static_cast<const char*>(p), n);
-      return;
+      auto* p = static_cast<const char*>(sqlite3_column_blob(st, i));
+      return AppendBytes(SQLITE_BLOB, std::string_view(p ? p : "", static_cast<size_t>(sqlite3_column_bytes(st, i))));
     }
   }
 }

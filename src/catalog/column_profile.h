@@ -4,6 +4,7 @@
 #include <sqlite3.h>
 
 #include <cstdint>
+#include <cstring>
 #include <functional>
 #include <string>
 #include <string_view>
@@ -131,6 +132,25 @@ struct CellColumn {
   std::string bytes;
 
   void Append(sqlite3_stmt* st, int i);
+  void AppendNull() {
+    types.push_back(SQLITE_NULL);
+    numbers.push_back(0);
+  }
+  void AppendInteger(int64_t v) {
+    types.push_back(SQLITE_INTEGER);
+    numbers.push_back(v);
+  }
+  void AppendReal(double v) {
+    int64_t bits;
+    std::memcpy(&bits, &v, sizeof bits);
+    types.push_back(SQLITE_FLOAT);
+    numbers.push_back(bits);
+  }
+  void AppendBytes(int type, std::string_view v) {
+    types.push_back(static_cast<uint8_t>(type));
+    numbers.push_back(static_cast<int64_t>((static_cast<uint64_t>(bytes.size()) << 32) | v.size()));
+    bytes.append(v);
+  }
   void Clear() {
     types.clear();
     numbers.clear();

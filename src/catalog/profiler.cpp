@@ -1,6 +1,7 @@
 #include "catalog/profiler.h"
 
 #include <algorithm>
+#include <cassert>
 #include <condition_variable>
 #include <ctime>
 #include <deque>
@@ -178,18 +179,15 @@ class BatchCounter {
 };
 
 // One sequential scan feeding every column's accumulator.
-Status ProfileRows(sqlite3* db, const SchemaObject& object, const std::vector<ColumnDecl>& decls,
-                   const ProfileOptions& options, TableInfo* table) {
-  std::vector<ColumnAccumulator> acc;
-  acc.reserve(decls.size());
-  for (const auto& d : decls) acc.emplace_back(/*infer_type=*/Trim(d.declared_type).empty());
-
+Status ScanRows(sqlite3* db, const SchemaObject& object, const std::vector<ColumnDecl>& decls,
+                std::vector<ColumnAccumulator>* acc, TableInfo* table) {
+  for (const auto& d : decls) acc->emplace_back(/*infer_type=*/Trim(d.declared_type).empty());
   DA_ASSIGN_OR_RETURN(SqliteStmt st, PrepareSql(db, ScanSql(object, decls)));
   const int ncols = static_cast<int>(decls.size());
   int64_t rows = 0;
   int rc;
   {
-    BatchCounter counter(&acc, decls.size());
+    BatchCounter counter(acc, decls.size());
     while ((rc = sqlite3_step(st.get())) == SQLITE_ROW) {
       if (object.is_view && rows == kViewRowLimit) {
         table->row_count_is_lower_bound = true;
@@ -199,26 +197,34 @@ Status ProfileRows(sqlite3* db, const SchemaObject& object, const std::vector<Co
       ++rows;
       RowBatch* batch = counter.current();
       for (int i = 0; i < ncols; ++i) batch->columns[i].Append(st.get(), i);
-      if (++batch->rows == kBatchRows || batch->Bytes() > kBatchBytes)
-        counter.Submit();
+      if (++batch->rows == kBatchRows || batch->Bytes() > kBatchBytes) counter.Submit();
     }
     counter.Finish();
   }
   if (rc != SQLITE_DONE) return SqliteError(db, "reading " + object.name);
   table->row_count = rows;
+  return Status::Ok();
+}
 
+void FinishColumns(const std::vector<ColumnDecl>& decls, std::vector<ColumnAccumulator>* acc,
+                   const ProfileOptions& options, TableInfo* table) {
   for (size_t i = 0; i < decls.size(); ++i) {
     ColumnInfo c;
     c.name = decls[i].name;
-    c.label = options.column_label ? options.column_label(object.name, c.name) : "";
+    c.label = options.column_label ? options.column_label(table->name, c.name) : "";
     if (c.label.empty()) c.label = c.name;
     c.declared_type = decls[i].declared_type;
     c.type = ColumnTypeFromDeclared(c.declared_type);
     c.not_null = decls[i].not_null;
-    acc[i].Finish(rows, options.top_values, &c);
+    (*acc)[i].Finish(table->row_count, options.top_values, &c);
     table->columns.push_back(std::move(c));
   }
-  return Status::Ok();
+}
+
+Result<int64_t> CountRows(sqlite3* db, const std::string& table) {
+  DA_ASSIGN_OR_RETURN(SqliteStmt st, PrepareSql(db, "SELECT count(*) FROM " + QuoteIdentifier(table)));
+  if (sqlite3_step(st.get()) != SQLITE_ROW) return SqliteError(db, "counting rows of " + table);
+  return static_cast<int64_t>(sqlite3_column_int64(st.get(), 0));
 }
 
 void SetDeclaredPrimaryKey(const std::vector<ColumnDecl>& decls, TableInfo* table) {
@@ -245,6 +251,53 @@ std::string NowIsoUtc() {
 
 }  // namespace
 
+struct TableProfiler::Impl {
+  explicit Impl(size_t columns) : acc(columns, ColumnAccumulator(/*infer_type=*/false)), counter(&acc, columns) {}
+  std::vector<ColumnAccumulator> acc;
+  BatchCounter counter;
+  size_t cursor = 0;
+  int64_t rows = 0;
+  CellColumn& Next() { return counter.current()->columns[cursor++]; }
+};
+
+TableProfiler::TableProfiler(size_t columns) : impl_(std::make_unique<Impl>(columns)) {}
+TableProfiler::~TableProfiler() = default;
+void TableProfiler::AddNull() { impl_->Next().AppendNull(); }
+void TableProfiler::AddInteger(int64_t v) { impl_->Next().AppendInteger(v); }
+void TableProfiler::AddReal(double v) { impl_->Next().AppendReal(v); }
+void TableProfiler::AddText(std::string_view v) { impl_->Next().AppendBytes(SQLITE_TEXT, v); }
+size_t TableProfiler::columns() const { return impl_->acc.size(); }
+int64_t TableProfiler::rows() const { return impl_->rows; }
+
+void TableProfiler::EndRow() {
+  assert(impl_->cursor == impl_->acc.size() && "one Add per column, then EndRow");
+  impl_->cursor = 0;
+  ++impl_->rows;
+  RowBatch* batch = impl_->counter.current();
+  if (++batch->rows == kBatchRows || batch->Bytes() > kBatchBytes) impl_->counter.Submit();
+}
+
+namespace {
+
+// The statistics gathered while `object` was written, when they describe the table as it is
+// (same columns, all typed, same row count); null otherwise.
+Result<TableProfiler::Impl*> WrittenProfile(sqlite3* db, const SchemaObject& object,
+                                            const std::vector<ColumnDecl>& decls,
+                                            const ProfileOptions& options) {
+  auto it = options.written.find(object.name);
+  if (object.is_view || it == options.written.end() || !it->second) return nullptr;
+  TableProfiler::Impl* impl = it->second->impl();
+  if (impl->acc.size() != decls.size() || impl->cursor != 0) return nullptr;
+  for (const auto& d : decls)
+    if (Trim(d.declared_type).empty()) return nullptr;  // would need type inference
+  impl->counter.Finish();
+  DA_ASSIGN_OR_RETURN(int64_t rows, CountRows(db, object.name));
+  if (rows != impl->rows) return nullptr;
+  return impl;
+}
+
+}  // namespace
+
 Result<Catalog> ProfileDatabase(sqlite3* db, const ProfileOptions& options) {
   Catalog catalog;
   catalog.dataset = options.dataset;
@@ -261,10 +314,18 @@ Result<Catalog> ProfileDatabase(sqlite3* db, const ProfileOptions& options) {
     table.is_view = object.is_view;
     table.label = options.table_label ? options.table_label(object.name) : "";
     if (table.label.empty()) table.label = table.name;
-    Status s = ProfileRows(db, object, *decls, options, &table);
-    if (!s.ok()) {
-      if (object.is_view) continue;
-      return s.WithContext("profiling " + object.name);
+    DA_ASSIGN_OR_RETURN(TableProfiler::Impl* written, WrittenProfile(db, object, *decls, options));
+    if (written) {
+      table.row_count = written->rows;
+      FinishColumns(*decls, &written->acc, options, &table);
+    } else {
+      std::vector<ColumnAccumulator> acc;
+      Status s = ScanRows(db, object, *decls, &acc, &table);
+      if (!s.ok()) {
+        if (object.is_view) continue;
+        return s.WithContext("profiling " + object.name);
+      }
+      FinishColumns(*decls, &acc, options, &table);
     }
     SetDeclaredPrimaryKey(*decls, &table);
     InferPrimaryKey(&table);

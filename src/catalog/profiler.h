@@ -3,14 +3,46 @@
 
 #include <sqlite3.h>
 
+#include <cstdint>
 #include <functional>
+#include <map>
+#include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "catalog/catalog.h"
 #include "common/status.h"
 
 namespace da {
+
+// Profiles a table from the values being written into it, so that ProfileDatabase need not
+// read the table back (the ingest writes every row anyway; a second scan would cost as much
+// as a third of the ingest). Feed every stored row exactly as bound: one Add call per table
+// column, in table column order, then EndRow. Values are copied into batches and counted on a
+// background thread. Not thread-safe: feed from one thread.
+class TableProfiler {
+ public:
+  explicit TableProfiler(size_t columns);
+  ~TableProfiler();
+  TableProfiler(const TableProfiler&) = delete;
+  TableProfiler& operator=(const TableProfiler&) = delete;
+
+  void AddNull();
+  void AddInteger(int64_t v);
+  void AddReal(double v);
+  void AddText(std::string_view v);
+  void EndRow();
+
+  size_t columns() const;
+  int64_t rows() const;
+
+  struct Impl;  // defined in profiler.cpp
+  Impl* impl() const { return impl_.get(); }
+
+ private:
+  std::unique_ptr<Impl> impl_;
+};
 
 struct ProfileOptions {
   std::string dataset;
@@ -19,6 +51,9 @@ struct ProfileOptions {
   // Missing entries default to the identifier.
   std::function<std::string(const std::string& table)> table_label;
   std::function<std::string(const std::string& table, const std::string& column)> column_label;
+  // Tables profiled while they were written (by exact table name). ProfileDatabase uses them
+  // instead of scanning when the column and row counts match the table; otherwise it scans.
+  std::map<std::string, std::shared_ptr<TableProfiler>> written;
 };
 
 // Contract:

@@ -355,3 +355,74 @@ TEST(ProfilerCapTest, LongTextIsCutForMinMaxAndTopValues) {
 
 }  // namespace
 }  // namespace da
+
+namespace da {
+namespace {
+
+// Writes rows into `t` through a prepared INSERT while feeding `profiler` the same values.
+void WriteRows(sqlite3* db, TableProfiler* profiler, int rows) {
+  auto st = PrepareSql(db, "INSERT INTO t VALUES (?, ?, ?, ?)");
+  ASSERT_TRUE(st.ok());
+  for (int i = 0; i < rows; ++i) {
+    sqlite3_reset(st->get());
+    sqlite3_bind_int64(st->get(), 1, i);
+    profiler->AddInteger(i);
+    const std::string city = i % 3 == 0 ? "Paris" : i % 3 == 1 ? "Lyon" : "Nice";
+    sqlite3_bind_text(st->get(), 2, city.c_str(), -1, SQLITE_TRANSIENT);
+    profiler->AddText(city);
+    if (i % 4 == 0) {
+      sqlite3_bind_null(st->get(), 3);
+      profiler->AddNull();
+    } else {
+      sqlite3_bind_double(st->get(), 3, i * 0.25);
+      profiler->AddReal(i * 0.25);
+    }
+    sqlite3_bind_text(st->get(), 4, "2024-01-01", -1, SQLITE_STATIC);
+    profiler->AddText("2024-01-01");
+    profiler->EndRow();
+    ASSERT_EQ(sqlite3_step(st->get()), SQLITE_DONE);
+  }
+}
+
+nlohmann::json WithoutTime(const Catalog& cat) {
+  nlohmann::json j = cat.ToJson();
+  j.erase("built_at");
+  return j;
+}
+
+constexpr const char* kWrittenTable =
+    "CREATE TABLE t (id INTEGER, city TEXT, price REAL, day DATE);";
+
+TEST(TableProfilerTest, StatisticsGatheredWhileWritingEqualAScan) {
+  SqliteDb db = MemoryDb(kWrittenTable);
+  auto profiler = std::make_shared<TableProfiler>(4);
+  WriteRows(db.get(), profiler.get(), 10000);
+  EXPECT_EQ(profiler->rows(), 10000);
+  ProfileOptions options;
+  options.dataset = "w";
+  options.written["t"] = profiler;
+  auto written = ProfileDatabase(db.get(), options);
+  ASSERT_TRUE(written.ok()) << written.status().ToString();
+  options.written.clear();
+  auto scanned = ProfileDatabase(db.get(), options);
+  ASSERT_TRUE(scanned.ok());
+  EXPECT_EQ(WithoutTime(*written), WithoutTime(*scanned));
+  EXPECT_EQ(written->tables[0].primary_key, std::vector<std::string>{"id"});
+  EXPECT_EQ(written->tables[0].columns[1].top_values.size(), 3u);
+}
+
+TEST(TableProfilerTest, ProfileThatMissedRowsIsIgnoredInFavourOfAScan) {
+  SqliteDb db = MemoryDb(kWrittenTable);
+  auto profiler = std::make_shared<TableProfiler>(4);
+  WriteRows(db.get(), profiler.get(), 100);
+  ASSERT_TRUE(ExecSql(db.get(), "INSERT INTO t VALUES (100, 'Oslo', 1.0, '2024-01-02')").ok());
+  ProfileOptions options;
+  options.written["t"] = profiler;
+  auto cat = ProfileDatabase(db.get(), options);
+  ASSERT_TRUE(cat.ok());
+  EXPECT_EQ(cat->tables[0].row_count, 101);
+  EXPECT_EQ(cat->tables[0].columns[1].distinct_count, 4);  // Oslo seen by the scan
+}
+
+}  // namespace
+}  // namespace da
