@@ -62,13 +62,49 @@ std::string QuotedList(const std::vector<std::string>& items) {
   return Join(quoted, ",");
 }
 
+// The first data row, for sources whose reader did not take it as a header.
+Result<std::vector<std::string>> FirstRow(RowSource* source) {
+  std::vector<std::string> first;
+  Status s = source->ForEachRow([&](const RowView& row) -> Status {
+    for (auto f : row.fields) first.emplace_back(f);
+    return Status::Internal("stop after the first row");  // ends the walk; not reported
+  });
+  if (!s.ok() && first.empty()) return s;
+  return first;
+}
+
+// True for the names readers give header-less columns ("column_1", "column_2", ...).
+bool IsGeneratedHeader(const std::vector<std::string>& header) {
+  for (size_t i = 0; i < header.size(); ++i)
+    if (header[i] != "column_" + std::to_string(i + 1)) return false;
+  return !header.empty();
+}
+
 // Reads one sheet/CSV into `out`. Returns false (and leaves `out` alone) when its header has
-// none of the known shapes.
+// none of the known shapes. When the reader judged the file header-less (a metadata file of
+// text only can look like that), its first row is tried as the header.
 Result<bool> ReadSource(RowSource* source, Metadata* out) {
+  std::vector<std::string> header = source->header();
+  bool header_is_first_row = false;
+  if (IsGeneratedHeader(header)) {
+    DA_ASSIGN_OR_RETURN(std::vector<std::string> first, FirstRow(source));
+    for (const auto& spec : Shapes()) {
+      if (!MatchShape(spec, first).empty()) {
+        header = std::move(first);
+        header_is_first_row = true;
+        break;
+      }
+    }
+  }
   for (const auto& spec : Shapes()) {
-    std::vector<size_t> pos = MatchShape(spec, source->header());
+    std::vector<size_t> pos = MatchShape(spec, header);
     if (pos.empty()) continue;
+    bool skip = header_is_first_row;
     Status s = source->ForEachRow([&](const RowView& row) -> Status {
+      if (skip) {
+        skip = false;
+        return Status::Ok();
+      }
       auto field = [&](size_t k) -> std::string {
         return pos[k] < row.fields.size() ? std::string(Trim(row.fields[pos[k]])) : std::string();
       };

@@ -114,6 +114,16 @@ TEST(MetadataTest, BadHeaderNamesTheFileAndTheExpectedShapes) {
             "'Column Name','Column Description' or 'Metric Name','Description'; found 'a','b'");
 }
 
+TEST(MetadataTest, HeaderIsFoundWhenTheCsvReaderTookTheFileAsHeaderless) {
+  TempDir dir;
+  // A data value repeating a header label makes the sniffer doubt the header row.
+  WriteFile(dir / "metrics.csv", "Metric Name,Description\nrevenue,Description\n");
+  auto md = LoadMetadata({dir / "metrics.csv"});
+  ASSERT_TRUE(md.ok()) << md.status().ToString();
+  ASSERT_EQ(md->metrics.size(), 1u);
+  EXPECT_EQ(md->metrics[0].name, "revenue");
+}
+
 TEST(MetadataTest, MissingFileIsNotFound) {
   TempDir dir;
   auto md = LoadMetadata({dir / "absent.csv"});
@@ -168,6 +178,39 @@ TEST(MetadataTest, WorkbookWithoutAnyMetadataSheetIsAnError) {
       << md.status().message();
   EXPECT_NE(md.status().message().find("found book.xlsx#Sheet1: 'name','value'"), std::string::npos)
       << md.status().message();
+}
+
+}  // namespace
+}  // namespace da
+
+namespace da {
+namespace {
+
+TEST(MetadataSheetTest, HeaderOnlySheetAddsNothing) {
+  TempDir dir;
+  const auto path = dir / "metadata.xlsx";
+  lxw_workbook* wb = workbook_new(path.c_str());
+  WriteSheet(wb, "Metrics", {{"Metric Name", "Description"}});
+  WriteSheet(wb, "Tables", {{"Table Name", "Table Label", "Comments"}, {"orders", "Orders", "x"}});
+  ASSERT_EQ(workbook_close(wb), LXW_NO_ERROR);
+  auto md = LoadMetadata({path});
+  ASSERT_TRUE(md.ok()) << md.status().ToString();
+  EXPECT_EQ(md->tables.size(), 1u);
+  EXPECT_TRUE(md->metrics.empty());
+}
+
+TEST(MetadataSheetTest, TitleRowsAboveTheHeaderAreSkipped) {
+  TempDir dir;
+  const auto path = dir / "metadata.xlsx";
+  lxw_workbook* wb = workbook_new(path.c_str());
+  WriteSheet(wb, "Columns", {{"Data dictionary"}, {},
+                             {"Table Name", "Column Name", "Column Description"},
+                             {"orders", "order_id", "Order number"}});
+  ASSERT_EQ(workbook_close(wb), LXW_NO_ERROR);
+  auto md = LoadMetadata({path});
+  ASSERT_TRUE(md.ok()) << md.status().ToString();
+  ASSERT_EQ(md->columns.size(), 1u);
+  EXPECT_EQ(md->columns[0].description, "Order number");
 }
 
 }  // namespace
