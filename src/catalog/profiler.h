@@ -20,7 +20,12 @@ namespace da {
 // read the table back (the ingest writes every row anyway; a second scan would cost as much
 // as a third of the ingest). Feed every stored row exactly as bound: one Add call per table
 // column, in table column order, then EndRow. Values are copied into batches and counted on a
-// background thread. Not thread-safe: feed from one thread.
+// background thread. Not thread-safe: feed from one thread, and feed every row before handing
+// the profiler to ProfileDatabase (which stops its thread).
+//
+// Use at ingest: create one per table with the table's column count (including any added
+// column such as _source_file), call Add* for each value as it is bound to the INSERT, EndRow
+// per inserted row (never for rejected rows), then set ProfileOptions::written[table].
 class TableProfiler {
  public:
   explicit TableProfiler(size_t columns);
@@ -79,7 +84,8 @@ struct ProfileOptions {
 //   key ("customer_id" -> customers.id or customers.customer_id; plural or singular table
 //   names) and whose distinct non-null values are >= 99% present there. ForeignKey::inclusion
 //   is measured for declared keys too.
-// - Cost: one sequential scan per table (SELECT of every column) feeding per-column hash
+// - Cost: none for tables given in ProfileOptions::written (beyond a count(*) check); else
+//   one sequential scan per table (SELECT of every column) feeding per-column hash
 //   counters, so profiling is linear in the data. Distinct values are counted exactly up to
 //   kMaxExactDistinct per column; beyond that distinct_count is a lower bound and
 //   distinct_is_estimate is set (this bounds a column's counters to about 64 MB of hash slots
