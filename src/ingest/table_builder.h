@@ -50,10 +50,15 @@ Status PrepareForBulkLoad(sqlite3* db);
 //   with ColumnReport::fallback_reason naming the first offending value and line.
 // - Runs inside the caller's transaction (when the connection is in autocommit mode it opens
 //   and commits its own); on error the caller rolls back/discards the file.
-// - Pass 1 reads every source to infer types and count rejected rows; pass 2 reads them again
-//   on a worker thread that converts values into row batches while the calling thread inserts
-//   them with one prepared statement. The connection is only used from the calling thread,
-//   and so is options.progress. RowSources must tolerate ForEachRow on another thread.
+// - Pass 1 reads every source to infer types and reject ragged rows; pass 2 reads them again
+//   and inserts. In both passes a worker thread runs RowSource::ForEachRow and hands rows over
+//   in batches of 4096 (pass 1: copied text; pass 2: values already converted), while the
+//   calling thread infers (pass 1) or binds and steps prepared multi-row INSERTs (pass 2:
+//   128 rows per statement, text bound SQLITE_STATIC from the batch). The connection and
+//   options.progress are only used from the calling thread; RowSources must allow
+//   ForEachRow on another thread (one call at a time).
+// - Stored values follow ingest/type_inference.h (booleans 0/1, ISO dates, UTC for zoned
+//   timestamps, TEXT fallback keeping values verbatim).
 // - Appends the table's report to report->tables and its rejected rows to report.
 Status BuildTable(sqlite3* db, const std::string& table_name, const std::vector<RowSource*>& sources,
                   const BuildOptions& options, IngestReport* report);

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "common/sqlite.h"
+#include "ingest/csv_source.h"
 #include "test_util.h"
 
 namespace da {
@@ -275,6 +276,23 @@ TEST_F(TableBuilderTest, NoSourcesOrNoColumnsAreErrors) {
   VectorSource empty("e.csv", {}, {});
   Status st = Build("t", {&empty});
   EXPECT_EQ(st.message(), "e.csv: no columns");
+}
+
+TEST_F(TableBuilderTest, BuildsFromARealCsvFile) {
+  testing::WriteFile(dir_ / "orders.csv",
+                     "OrderID,Order Date,Amount,Notes\n"
+                     "1,03/04/2023,\"1,250.00\",\"Leave at door, ring bell\"\n"
+                     "2,25/04/2023,99.5,\"said \"\"urgent\"\"\"\n"
+                     "3,N/A,7,\n");
+  auto source = OpenCsvFile(dir_ / "orders.csv");
+  ASSERT_TRUE(source.ok()) << source.status().ToString();
+  ASSERT_TRUE(Build("orders", {source->get()}).ok());
+  EXPECT_EQ(Query("SELECT name, type FROM pragma_table_info('orders') ORDER BY cid"),
+            (std::vector<std::string>{"order_id|INTEGER", "order_date|DATE", "amount|REAL",
+                                      "notes|TEXT"}));
+  EXPECT_EQ(Query("SELECT order_id, order_date, amount, notes FROM orders"),
+            (std::vector<std::string>{"1|2023-04-03|1250|Leave at door, ring bell",
+                                      "2|2023-04-25|99.5|said \"urgent\"", "3|NULL|7|NULL"}));
 }
 
 }  // namespace
