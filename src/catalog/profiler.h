@@ -13,6 +13,7 @@
 
 #include "catalog/catalog.h"
 #include "common/status.h"
+#include "ingest/table_builder.h"
 
 namespace da {
 
@@ -26,18 +27,18 @@ namespace da {
 // Use at ingest: create one per table with the table's column count (including any added
 // column such as _source_file), call Add* for each value as it is bound to the INSERT, EndRow
 // per inserted row (never for rejected rows), then set ProfileOptions::written[table].
-class TableProfiler {
+class TableProfiler : public StoredRowSink {
  public:
   explicit TableProfiler(size_t columns);
   ~TableProfiler();
   TableProfiler(const TableProfiler&) = delete;
   TableProfiler& operator=(const TableProfiler&) = delete;
 
-  void AddNull();
-  void AddInteger(int64_t v);
-  void AddReal(double v);
-  void AddText(std::string_view v);
-  void EndRow();
+  void AddNull() override;
+  void AddInteger(int64_t v) override;
+  void AddReal(double v) override;
+  void AddText(std::string_view v) override;
+  void EndRow() override;
 
   size_t columns() const;
   int64_t rows() const;

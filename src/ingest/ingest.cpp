@@ -3,6 +3,8 @@
 #include <chrono>
 #include <cstring>
 #include <fstream>
+#include <map>
+#include <memory>
 
 #include "catalog/metadata.h"
 #include "catalog/profiler.h"
@@ -33,10 +35,14 @@ Result<std::string> ReadPrefix(const fs::path& path, size_t n) {
   return buf;
 }
 
+// Profilers fed while tables are written, so the catalog needs no second read of the data.
+using WrittenProfiles = std::map<std::string, std::shared_ptr<TableProfiler>>;
+
 // Labels the profiler records for tables and columns: what the user called them.
-ProfileOptions ProfileOptionsFor(const IngestReport& report) {
+ProfileOptions ProfileOptionsFor(const IngestReport& report, WrittenProfiles written) {
   ProfileOptions opts;
   opts.dataset = report.dataset;
+  opts.written = std::move(written);
   opts.table_label = [&report](const std::string& table) {
     for (const auto& t : report.tables)
       if (t.name == table) return t.label.empty() ? table : t.label;
@@ -84,8 +90,8 @@ Status LoadTables(sqlite3* db, const fs::path& input, InputKind kind, const Buil
 
 // Builds the catalog of `db`, applies metadata files and saves it at `catalog_path`.
 Result<Catalog> BuildCatalog(sqlite3* db, const IngestOptions& options, IngestReport* report,
-                             const fs::path& catalog_path) {
-  DA_ASSIGN_OR_RETURN(Catalog catalog, ProfileDatabase(db, ProfileOptionsFor(*report)));
+                             const fs::path& catalog_path, WrittenProfiles written = {}) {
+  DA_ASSIGN_OR_RETURN(Catalog catalog, ProfileDatabase(db, ProfileOptionsFor(*report, std::move(written))));
   if (!options.metadata_files.empty()) {
     DA_ASSIGN_OR_RETURN(Metadata metadata, LoadMetadata(options.metadata_files));
     for (auto& w : ApplyMetadata(metadata, &catalog)) report->warnings.push_back(std::move(w));
@@ -170,10 +176,17 @@ Result<IngestReport> IngestPath(DatasetStore* store, const fs::path& input, cons
     BuildOptions build;
     build.max_rejected_rows = options.max_rejected_rows;
     build.progress = [&bar](uint64_t done, uint64_t total) { bar.Update(done, total); };
+    WrittenProfiles written;
+    build.row_sink = [&written](const std::string& table, size_t columns) {
+      auto profiler = std::make_shared<TableProfiler>(columns);
+      written[table] = profiler;
+      return profiler.get();
+    };
     DA_ASSIGN_OR_RETURN(SqliteDb db, OpenSqlite(staged.data_path(), OpenMode::kReadWriteCreate));
     DA_RETURN_IF_ERROR(LoadTables(db.get(), input, kind, build, &report));
     bar.Finish();
-    DA_ASSIGN_OR_RETURN(Catalog catalog, BuildCatalog(db.get(), options, &report, staged.catalog_path()));
+    DA_ASSIGN_OR_RETURN(Catalog catalog,
+                        BuildCatalog(db.get(), options, &report, staged.catalog_path(), std::move(written)));
   }
   DA_RETURN_IF_ERROR(store->Commit(&staged, report.kind, input.string(), attached));
   report.elapsed_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();

@@ -508,7 +508,28 @@ class TableBuild {
     return Status::Ok();
   }
 
+  // Hands the batch's rows, as stored, to the row sink (the catalog profiler).
+  void FeedSink(StoredRowSink* sink, const Batch& batch) const {
+    const size_t width = table_columns();
+    const std::string& source_name = source_names_[batch.source];
+    for (size_t r = 0; r < batch.rows; ++r) {
+      const Slot* slots = &batch.slots[r * width];
+      for (size_t c = 0; c < width; ++c) {
+        const Slot& s = slots[c];
+        switch (s.kind) {
+          case Slot::Kind::kNull: sink->AddNull(); break;
+          case Slot::Kind::kInteger: sink->AddInteger(s.i); break;
+          case Slot::Kind::kReal: sink->AddReal(s.d); break;
+          case Slot::Kind::kText: sink->AddText(std::string_view(batch.arena.data() + s.text_offset, s.text_size)); break;
+          case Slot::Kind::kSourceName: sink->AddText(source_name); break;
+        }
+      }
+      sink->EndRow();
+    }
+  }
+
   Status InsertRows(const ProgressReporter& progress) {
+    StoredRowSink* sink = options_.row_sink ? options_.row_sink(table_, table_columns()) : nullptr;
     BatchQueue<Batch> queue(3, [&] {
       auto b = std::make_unique<Batch>();
       b->slots.resize(kBatchRows * table_columns());
@@ -521,6 +542,7 @@ class TableBuild {
       if (insert_status.ok()) {
         insert_status = InsertBatch(*batch);
         if (!insert_status.ok()) queue.Cancel();
+        else if (sink) FeedSink(sink, *batch);
         const SourcePlan& plan = plans_[batch->source];
         bytes_done[batch->source] += batch->approx_bytes;
         progress.Report(total_input_bytes_ + plan.bytes_before +

@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <functional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "common/status.h"
@@ -18,12 +19,29 @@ namespace da {
 // Called with bytes processed so far (both passes count, so total is 2 * input bytes).
 using ProgressFn = std::function<void(uint64_t done, uint64_t total)>;
 
+// Receives every row exactly as it is stored, in table column order (one Add per column,
+// then EndRow), from one thread. Lets the catalog profile a table while it is written
+// instead of reading it back.
+class StoredRowSink {
+ public:
+  virtual ~StoredRowSink() = default;
+  virtual void AddNull() = 0;
+  virtual void AddInteger(int64_t v) = 0;
+  virtual void AddReal(double v) = 0;
+  virtual void AddText(std::string_view v) = 0;
+  virtual void EndRow() = 0;
+};
+
 struct BuildOptions {
   // A row whose field count differs from the header is rejected (reported with file:line).
   // The build fails once more than max_rejected_rows rows of the table are rejected; the
   // default 0 turns the first ragged row into an error naming file:line.
   int64_t max_rejected_rows = 0;
   ProgressFn progress;  // may be empty
+  // Called once per table, after its columns are known and before the first insert, with the
+  // table's name and column count (including `_source_file`); may be empty or return nullptr.
+  // The sink must outlive BuildTable.
+  std::function<StoredRowSink*(const std::string& table, size_t columns)> row_sink;
 };
 
 // Sets the connection up for one bulk load into a fresh, private staging file:
