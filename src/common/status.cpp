@@ -12,6 +12,7 @@ const char* Status::CodeName(Code code) {
     case Code::kCorruption: return "corruption";
     case Code::kRefused: return "refused";
     case Code::kTimeout: return "timeout";
+    case Code::kCancelled: return "cancelled";
     case Code::kUnsupported: return "unsupported";
     case Code::kInternal: return "internal";
   }

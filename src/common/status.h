@@ -22,6 +22,7 @@ class Status {
     kCorruption,       // stored state we wrote ourselves is unreadable
     kRefused,          // a guard said no (write statement, path traversal, zip bomb)
     kTimeout,          // a time limit interrupted the work
+    kCancelled,        // the caller (or its client going away) stopped the work
     kUnsupported,      // a valid request we do not handle
     kInternal,         // a bug
   };
@@ -35,6 +36,7 @@ class Status {
   static Status Corruption(std::string m) { return Status(Code::kCorruption, std::move(m)); }
   static Status Refused(std::string m) { return Status(Code::kRefused, std::move(m)); }
   static Status Timeout(std::string m) { return Status(Code::kTimeout, std::move(m)); }
+  static Status Cancelled(std::string m) { return Status(Code::kCancelled, std::move(m)); }
   static Status Unsupported(std::string m) { return Status(Code::kUnsupported, std::move(m)); }
   static Status Internal(std::string m) { return Status(Code::kInternal, std::move(m)); }
 

@@ -240,7 +240,7 @@ Status GuardedConnection::StepError(int rc, const GuardLimits& limits) {
         return Status::Timeout("query interrupted after " + Seconds(limits.timeout) +
                                " s (time limit)");
       }
-      return Status::Timeout("query cancelled");
+      return Status::Cancelled("query cancelled");
     case SQLITE_AUTH:
       return Status::Refused(denied_reason_.empty() ? "statement is not allowed: " + message
                                                     : denied_reason_);

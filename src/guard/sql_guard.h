@@ -64,7 +64,8 @@ class GuardedConnection {
   //            "table secret is not visible in this dataset" /
   //            "exactly one statement is allowed; found more at position 10" (1-based byte
   //            offset of the extra text)
-  //  Timeout   "query interrupted after 20 s (time limit)"; "query cancelled" after Interrupt()
+  //  Timeout   "query interrupted after 20 s (time limit)"
+  //  Cancelled "query cancelled" after Interrupt()
   //  InvalidArgument  "no SQL statement given" (empty, ";" or only comments); bad limits;
   //            "SQL error: <SQLite's message>" for syntax errors, unknown tables/columns and
   //            run-time errors.

@@ -487,7 +487,7 @@ TEST_F(SqlGuardTest, InterruptFromAnotherThreadCancels) {
   done = true;
   canceller.join();
   ASSERT_FALSE(r.ok());
-  EXPECT_EQ(r.status().code(), Status::Code::kTimeout);
+  EXPECT_EQ(r.status().code(), Status::Code::kCancelled);
   EXPECT_EQ(r.status().message(), "query cancelled");
   EXPECT_EQ(Scalar("SELECT count(*) FROM customers"), 3);
 }
