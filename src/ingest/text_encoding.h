@@ -15,6 +15,9 @@ inline constexpr std::string_view kUtf8Bom = "\xEF\xBB\xBF";
 inline constexpr std::string_view kUtf16LeBom = "\xFF\xFE";
 inline constexpr std::string_view kUtf16BeBom = "\xFE\xFF";
 
+// Appends code point `cp` (at most U+10FFFF) encoded as UTF-8.
+void AppendUtf8(uint32_t cp, std::string* out);
+
 // True when `bytes` is well-formed UTF-8 (no overlong forms, surrogates or code points above
 // U+10FFFF). ASCII runs are checked eight bytes at a time.
 bool IsValidUtf8(std::string_view bytes);
