@@ -173,11 +173,15 @@ class ColumnAccumulator {
 
   int64_t nulls() const { return nulls_; }
 
- private:
+  // Single values, as Add(cells) feeds them. A text value is copied into a pending batch, so
+  // `v` need only live for the call.
+  void AddNull() { ++nulls_; }
   void AddInteger(int64_t v);
   void AddReal(double v);
   void AddText(std::string_view v);
   void AddBlob(std::string_view v);
+
+ private:
   // Values are counted in batches of kBatch: first every key's slot is prefetched, then the
   // keys are counted, so the cache misses of a large counter overlap instead of queueing.
   static constexpr size_t kBatch = 256;

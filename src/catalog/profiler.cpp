@@ -252,20 +252,19 @@ std::string NowIsoUtc() {
 }  // namespace
 
 struct TableProfiler::Impl {
-  explicit Impl(size_t columns) : acc(columns, ColumnAccumulator(/*infer_type=*/false)), counter(&acc, columns) {}
+  explicit Impl(size_t columns) : acc(columns, ColumnAccumulator(/*infer_type=*/false)) {}
   std::vector<ColumnAccumulator> acc;
-  BatchCounter counter;
   size_t cursor = 0;
   int64_t rows = 0;
-  CellColumn& Next() { return counter.current()->columns[cursor++]; }
+  ColumnAccumulator& Next() { return acc[cursor++]; }
 };
 
 TableProfiler::TableProfiler(size_t columns) : impl_(std::make_unique<Impl>(columns)) {}
 TableProfiler::~TableProfiler() = default;
-void TableProfiler::AddNull() { impl_->Next().AppendNull(); }
-void TableProfiler::AddInteger(int64_t v) { impl_->Next().AppendInteger(v); }
-void TableProfiler::AddReal(double v) { impl_->Next().AppendReal(v); }
-void TableProfiler::AddText(std::string_view v) { impl_->Next().AppendBytes(SQLITE_TEXT, v); }
+void TableProfiler::AddNull() { impl_->Next().AddNull(); }
+void TableProfiler::AddInteger(int64_t v) { impl_->Next().AddInteger(v); }
+void TableProfiler::AddReal(double v) { impl_->Next().AddReal(v); }
+void TableProfiler::AddText(std::string_view v) { impl_->Next().AddText(v); }
 size_t TableProfiler::columns() const { return impl_->acc.size(); }
 int64_t TableProfiler::rows() const { return impl_->rows; }
 
@@ -273,8 +272,6 @@ void TableProfiler::EndRow() {
   assert(impl_->cursor == impl_->acc.size() && "one Add per column, then EndRow");
   impl_->cursor = 0;
   ++impl_->rows;
-  RowBatch* batch = impl_->counter.current();
-  if (++batch->rows == kBatchRows || batch->Bytes() > kBatchBytes) impl_->counter.Submit();
 }
 
 namespace {
@@ -290,7 +287,6 @@ Result<TableProfiler::Impl*> WrittenProfile(sqlite3* db, const SchemaObject& obj
   if (impl->acc.size() != decls.size() || impl->cursor != 0) return nullptr;
   for (const auto& d : decls)
     if (Trim(d.declared_type).empty()) return nullptr;  // would need type inference
-  impl->counter.Finish();
   DA_ASSIGN_OR_RETURN(int64_t rows, CountRows(db, object.name));
   if (rows != impl->rows) return nullptr;
   return impl;

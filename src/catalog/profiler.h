@@ -20,9 +20,10 @@ namespace da {
 // Profiles a table from the values being written into it, so that ProfileDatabase need not
 // read the table back (the ingest writes every row anyway; a second scan would cost as much
 // as a third of the ingest). Feed every stored row exactly as bound: one Add call per table
-// column, in table column order, then EndRow. Values are copied into batches and counted on a
-// background thread. Not thread-safe: feed from one thread, and feed every row before handing
-// the profiler to ProfileDatabase (which stops its thread).
+// column, in table column order, then EndRow. Values are counted on the feeding thread as they
+// arrive (the ingest feeds from its converting thread, which has the values at hand, so no
+// copy and no extra thread is needed). Not thread-safe: feed from one thread at a time, and
+// feed every row before handing the profiler to ProfileDatabase.
 //
 // Use at ingest: create one per table with the table's column count (including any added
 // column such as _source_file), call Add* for each value as it is bound to the INSERT, EndRow

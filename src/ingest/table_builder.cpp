@@ -407,7 +407,7 @@ class TableBuild {
   }
 
   // Pass 2, producer: reads and converts rows into batches on a worker thread.
-  Status ConvertRows(BatchQueue<Batch>* queue) {
+  Status ConvertRows(BatchQueue<Batch>* queue, StoredRowSink* sink) {
     const size_t width = table_columns();
     std::unique_ptr<Batch> batch;
     char date_buffer[48];
@@ -453,10 +453,16 @@ class TableBuild {
         }
         if (add_source_file_) slots[columns_.size()].kind = Slot::Kind::kSourceName;
         batch->approx_bytes += ApproxRowBytes(row);
-        if (++batch->rows == kBatchRows) queue->PushFull(std::move(batch));
+        if (++batch->rows == kBatchRows) {
+          if (sink) FeedSink(sink, *batch);
+          queue->PushFull(std::move(batch));
+        }
         return Status::Ok();
       });
-      if (batch) queue->PushFull(std::move(batch));
+      if (batch) {
+        if (sink) FeedSink(sink, *batch);
+        queue->PushFull(std::move(batch));
+      }
       if (!st.ok()) return st;
     }
     return Status::Ok();
@@ -535,14 +541,13 @@ class TableBuild {
       b->slots.resize(kBatchRows * table_columns());
       return b;
     });
-    std::thread producer([&] { queue.Finish(ConvertRows(&queue)); });
+    std::thread producer([&] { queue.Finish(ConvertRows(&queue, sink)); });
     Status insert_status;
     std::vector<uint64_t> bytes_done(plans_.size(), 0);
     while (auto batch = queue.TakeFull()) {
       if (insert_status.ok()) {
         insert_status = InsertBatch(*batch);
         if (!insert_status.ok()) queue.Cancel();
-        else if (sink) FeedSink(sink, *batch);
         const SourcePlan& plan = plans_[batch->source];
         bytes_done[batch->source] += batch->approx_bytes;
         progress.Report(total_input_bytes_ + plan.bytes_before +

@@ -20,8 +20,9 @@ namespace da {
 using ProgressFn = std::function<void(uint64_t done, uint64_t total)>;
 
 // Receives every row exactly as it is stored, in table column order (one Add per column,
-// then EndRow), from one thread. Lets the catalog profile a table while it is written
-// instead of reading it back.
+// then EndRow), from one thread: BuildTable's converting worker thread, once per batch, just
+// before the batch is handed over for insertion. Lets the catalog profile a table while it is
+// written instead of reading it back, in parallel with SQLite's work.
 class StoredRowSink {
  public:
   virtual ~StoredRowSink() = default;
@@ -40,7 +41,7 @@ struct BuildOptions {
   ProgressFn progress;  // may be empty
   // Called once per table, after its columns are known and before the first insert, with the
   // table's name and column count (including `_source_file`); may be empty or return nullptr.
-  // The sink must outlive BuildTable.
+  // The sink must outlive BuildTable; it is fed from the worker thread (see StoredRowSink).
   std::function<StoredRowSink*(const std::string& table, size_t columns)> row_sink;
 };
 
