@@ -1,0 +1,82 @@
+#include "eval/bench_databases.h"
+
+#include <cstdlib>
+#include <vector>
+
+#include "ingest/ingest.h"
+
+namespace da {
+
+namespace fs = std::filesystem;
+
+Result<std::unique_ptr<ScratchDir>> ScratchDir::Create(const std::string& prefix) {
+  std::error_code ec;
+  fs::path base = fs::temp_directory_path(ec);
+  if (ec) return Status::IoError("no temporary directory: " + ec.message());
+  std::string pattern = (base / (prefix + "XXXXXX")).string();
+  std::vector<char> buffer(pattern.begin(), pattern.end());
+  buffer.push_back('\0');
+  if (mkdtemp(buffer.data()) == nullptr)
+    return Status::IoError("cannot create a scratch directory in " + base.string());
+  return std::unique_ptr<ScratchDir>(new ScratchDir(fs::path(buffer.data())));
+}
+
+ScratchDir::~ScratchDir() {
+  std::error_code ec;
+  fs::remove_all(path_, ec);
+}
+
+std::string DatasetNameForDbId(const std::string& db_id) {
+  std::string name;
+  for (char c : db_id) {
+    const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '-';
+    name.push_back(ok ? c : '_');
+  }
+  if (name.empty() || name[0] == '_' || name[0] == '-') name = "db" + name;
+  if (name.size() > 64) name.resize(64);
+  return name;
+}
+
+Result<std::unique_ptr<BenchDatabases>> BenchDatabases::Create(const fs::path& db_dir, const fs::path& data_dir) {
+  std::error_code ec;
+  if (!fs::exists(db_dir, ec)) return Status::NotFound("database directory " + db_dir.string() + " does not exist");
+  if (!fs::is_directory(db_dir, ec))
+    return Status::InvalidArgument("database directory " + db_dir.string() + " is not a directory");
+  return std::unique_ptr<BenchDatabases>(new BenchDatabases(db_dir, data_dir));
+}
+
+fs::path BenchDatabases::DatabasePath(const std::string& db_id) const {
+  return db_dir_ / db_id / (db_id + ".sqlite");
+}
+
+Result<Dataset*> BenchDatabases::Open(const std::string& db_id) {
+  if (auto it = opened_.find(db_id); it != opened_.end()) return it->second.get();
+  if (auto it = failed_.find(db_id); it != failed_.end()) return it->second;
+  auto loaded = Load(db_id);
+  if (!loaded.ok()) {
+    failed_.emplace(db_id, loaded.status());
+    return loaded.status();
+  }
+  Dataset* dataset = loaded->get();
+  opened_.emplace(db_id, std::move(loaded).value());
+  return dataset;
+}
+
+Result<std::unique_ptr<Dataset>> BenchDatabases::Load(const std::string& db_id) {
+  // A db_id is a path component: refuse ones that would leave the database directory.
+  if (db_id == "." || db_id == ".." || db_id.find('/') != std::string::npos || db_id.find('\\') != std::string::npos)
+    return Status::InvalidArgument("db_id '" + db_id + "' is not a directory name");
+  const fs::path path = DatabasePath(db_id);
+  std::error_code ec;
+  if (!fs::is_regular_file(path, ec))
+    return Status::NotFound("database " + db_id + " not found: expected " + path.string());
+  IngestOptions options;
+  options.dataset = DatasetNameForDbId(db_id);
+  auto report = IngestPath(&store_, path, options);
+  if (!report.ok()) return report.status().WithContext("database " + db_id);
+  auto dataset = Dataset::Open(store_, options.dataset);
+  if (!dataset.ok()) return dataset.status().WithContext("database " + db_id);
+  return std::move(dataset).value();
+}
+
+}  // namespace da
