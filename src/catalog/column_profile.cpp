@@ -11,10 +11,17 @@
 namespace da {
 
 static_assert(kMaxExactDistinct == 1'000'000, "keep ColumnAccumulator's cap in step");
+static_assert(kMaxExactTextDistinct == 100'000, "keep ColumnAccumulator's text cap in step");
 
 namespace {
 
 constexpr size_t kInitialSlots = 256;
+
+// Sketch hashes per storage class, so that 5, 5.5 and '5' are distinct sketch entries.
+uint64_t IntSketchHash(int64_t k) { return MixBits(static_cast<uint64_t>(k)); }
+uint64_t RealSketchHash(int64_t bits) { return MixBits(static_cast<uint64_t>(bits) ^ 0x5851f42d4c957f2dULL); }
+uint64_t TextSketchHash(uint64_t h) { return MixBits(h ^ 0x14057b7ef767814fULL); }
+uint64_t BlobSketchHash(uint64_t h) { return MixBits(h ^ 0x2545f4914f6cdd1dULL); }
 
 bool IsDigit(char c) { return c >= '0' && c <= '9'; }
 
@@ -158,6 +165,24 @@ void BytesCounter::Grow() {
 
 // ---------------------------------------------------------------------------------------------
 
+double DistinctSketch::Estimate() const {
+  const double m = static_cast<double>(registers_.size());
+  if (registers_.empty()) return 0;
+  double sum = 0;
+  size_t zeros = 0;
+  for (uint8_t r : registers_) {
+    sum += std::ldexp(1.0, -static_cast<int>(r));
+    zeros += r == 0;
+  }
+  const double alpha = 0.7213 / (1 + 1.079 / m);
+  const double raw = alpha * m * m / sum;
+  // Small cardinalities: linear counting over the empty registers is far more accurate.
+  if (raw <= 2.5 * m && zeros > 0) return m * std::log(m / static_cast<double>(zeros));
+  return raw;  // 64-bit hashes: no large-range correction needed
+}
+
+// ---------------------------------------------------------------------------------------------
+
 void CellColumn::Append(sqlite3_stmt* st, int i) {
   switch (sqlite3_column_type(st, i)) {
     case SQLITE_NULL:
@@ -238,6 +263,10 @@ void ColumnAccumulator::AddText(std::string_view v) {
       all_date_times_ = LooksLikeIsoDateTime(v);
     }
   }
+  if (capped_ && !counts_after_cap_) {  // only the estimate needs the value: no copy, no probe
+    sketch_.Add(TextSketchHash(BytesCounter::Hash(v)));
+    return;
+  }
   pending_texts_.emplace_back(static_cast<uint32_t>(pending_text_bytes_.size()), static_cast<uint32_t>(v.size()));
   pending_text_bytes_.append(v);
   if (pending_texts_.size() == kBatch) FlushTexts();
@@ -245,14 +274,23 @@ void ColumnAccumulator::AddText(std::string_view v) {
 
 void ColumnAccumulator::FlushInts() {
   for (int64_t k : pending_ints_) ints_.Prefetch(k);
-  for (int64_t k : pending_ints_) Count(ints_, k);
+  for (int64_t k : pending_ints_) Count([&](bool may) { return ints_.Add(k, may); }, MayInsertNumber(), IntSketchHash(k));
   pending_ints_.clear();
 }
 
 void ColumnAccumulator::FlushReals() {
   for (int64_t k : pending_reals_) reals_.Prefetch(k);
-  for (int64_t k : pending_reals_) Count(reals_, k);
+  for (int64_t k : pending_reals_) Count([&](bool may) { return reals_.Add(k, may); }, MayInsertNumber(), RealSketchHash(k));
   pending_reals_.clear();
+}
+
+void ColumnAccumulator::StartEstimating() {
+  capped_ = true;
+  sketch_.Start();
+  ints_.ForEach([&](int64_t k, int64_t) { sketch_.Add(IntSketchHash(k)); });
+  reals_.ForEach([&](int64_t k, int64_t) { sketch_.Add(RealSketchHash(k)); });
+  texts_.ForEachHash([&](uint64_t h) { sketch_.Add(TextSketchHash(h)); });
+  blobs_.ForEachHash([&](uint64_t h) { sketch_.Add(BlobSketchHash(h)); });
 }
 
 void ColumnAccumulator::FlushTexts() {
@@ -263,7 +301,8 @@ void ColumnAccumulator::FlushTexts() {
   }
   for (size_t i = 0; i < pending_texts_.size(); ++i) {
     const std::string_view v(pending_text_bytes_.data() + pending_texts_[i].first, pending_texts_[i].second);
-    if (!texts_.Add(v, hashes_[i], Distinct() < kMaxExactDistinctValues)) capped_ = true;
+    Count([&](bool may) { return texts_.Add(v, hashes_[i], may); }, MayInsertBytes(),
+          TextSketchHash(hashes_[i]));
   }
   pending_texts_.clear();
   pending_text_bytes_.clear();
@@ -273,7 +312,8 @@ void ColumnAccumulator::AddBlob(std::string_view v) {
   if (n_blob_++ == 0) bmin_ = bmax_ = v;
   else if (v < bmin_) bmin_ = v;
   else if (v > bmax_) bmax_ = v;
-  Count(blobs_, v);
+  const uint64_t h = BytesCounter::Hash(v);
+  Count([&](bool may) { return blobs_.Add(v, h, may); }, MayInsertBytes(), BlobSketchHash(h));
 }
 
 ColumnType ColumnAccumulator::InferredType() const {
@@ -352,6 +392,11 @@ void ColumnAccumulator::Finish(int64_t row_count, size_t top_values, ColumnInfo*
   info->null_fraction = row_count > 0 ? static_cast<double>(nulls_) / row_count : 0.0;
   info->distinct_count = static_cast<int64_t>(Distinct());
   info->distinct_is_estimate = capped_;
+  if (capped_) {
+    // Never below what was counted exactly, never above the non-null values.
+    const auto estimate = static_cast<int64_t>(std::llround(sketch_.Estimate()));
+    info->distinct_count = std::min(std::max(estimate, info->distinct_count), row_count - nulls_);
+  }
   if (infer_type_) info->type = InferredType();
 
   // SQLite's order across storage classes: NULL < numbers < TEXT < BLOB.
@@ -375,8 +420,7 @@ void ColumnAccumulator::Finish(int64_t row_count, size_t top_values, ColumnInfo*
   }
 
   info->top_values.clear();
-  const bool wants_top = info->type == ColumnType::kText || info->type == ColumnType::kBoolean ||
-                         info->type == ColumnType::kDate;
+  const bool wants_top = TopValuesApply(info->type);
   const int64_t n = row_count - nulls_;
   const int64_t d = info->distinct_count;
   if (!wants_top || n == 0 || top_values == 0) return;

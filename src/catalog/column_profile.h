@@ -100,6 +100,11 @@ class BytesCounter {
     for (const auto& s : slots_)
       if (s.count) fn(Bytes(s), s.count);
   }
+  template <typename Fn>
+  void ForEachHash(Fn fn) const {
+    for (const auto& s : slots_)
+      if (s.count) fn(s.hash);
+  }
 
  private:
   static constexpr uint32_t kInlineBytes = 12;
@@ -122,6 +127,27 @@ class BytesCounter {
   std::vector<Slot> slots_;
   std::string arena_;
   size_t size_ = 0;
+};
+
+// HyperLogLog sketch (Flajolet et al. 2007) of 64-bit hashes: 2^14 one-byte registers (16 KiB),
+// standard error 1.04 / sqrt(2^14) = 0.8%; linear counting for small cardinalities.
+// Duplicates never change it, so feeding a value several times is harmless.
+class DistinctSketch {
+ public:
+  static constexpr int kPrecision = 14;
+  // The registers are allocated by Start(), so an unused sketch costs nothing.
+  void Start() { registers_.assign(size_t{1} << kPrecision, 0); }
+  void Add(uint64_t hash) {
+    const size_t index = hash >> (64 - kPrecision);
+    // Rank of the first 1 bit among the remaining bits; the guard bit bounds it.
+    const uint64_t rest = (hash << kPrecision) | (uint64_t{1} << (kPrecision - 1));
+    const uint8_t rank = static_cast<uint8_t>(__builtin_clzll(rest) + 1);
+    if (rank > registers_[index]) registers_[index] = rank;
+  }
+  double Estimate() const;
+
+ private:
+  std::vector<uint8_t> registers_;
 };
 
 // One column's values for a run of rows, copied out of SQLite so that another thread can
@@ -158,10 +184,19 @@ struct CellColumn {
   }
 };
 
+// Top values are listed for these types only (when the column looks like a category).
+inline bool TopValuesApply(ColumnType t) {
+  return t == ColumnType::kText || t == ColumnType::kBoolean || t == ColumnType::kDate;
+}
+
 // Feeds one column's values and turns them into a ColumnInfo's statistics.
 class ColumnAccumulator {
  public:
-  explicit ColumnAccumulator(bool infer_type) : infer_type_(infer_type) {}
+  // `counts_after_cap`: whether values first seen after the exact counters stopped growing must
+  // still be counted against the values already known (needed for top values: TEXT, BOOLEAN,
+  // DATE or unknown types); when false, such values only feed the distinct estimate.
+  explicit ColumnAccumulator(bool infer_type, bool counts_after_cap = true)
+      : infer_type_(infer_type), counts_after_cap_(counts_after_cap) {}
 
   // Counts the values of one batch of rows.
   void Add(const CellColumn& cells);
@@ -189,18 +224,34 @@ class ColumnAccumulator {
   void FlushReals();
   void FlushTexts();
   size_t Distinct() const { return ints_.size() + reals_.size() + texts_.size() + blobs_.size(); }
-  // Counts a value; once kMaxExactDistinctValues distinct values are known, new ones are no
-  // longer added and the distinct count becomes a lower bound.
-  template <typename Counter, typename Key>
-  void Count(Counter& counter, const Key& key) {
-    if (!counter.Add(key, Distinct() < kMaxExactDistinctValues)) capped_ = true;
+  bool MayInsertNumber() const { return Distinct() < kMaxExactDistinctValues; }
+  bool MayInsertBytes() const {
+    return MayInsertNumber() && texts_.size() + blobs_.size() < kMaxExactTextDistinctValues;
   }
+  // Counts a value exactly while the counters may grow; past the cap, the value feeds the
+  // distinct sketch and (when counts_after_cap_) is still counted if already known.
+  // `add(may_insert)` counts the value in its counter and returns whether it is present.
+  template <typename AddFn>
+  void Count(AddFn&& add, bool may_insert, uint64_t sketch_hash) {
+    if (!capped_) {
+      if (add(may_insert)) return;
+      StartEstimating();
+    } else if (counts_after_cap_) {
+      add(false);
+    }
+    sketch_.Add(sketch_hash);
+  }
+  // Switches to estimating: the sketch receives every value counted so far.
+  void StartEstimating();
   ColumnType InferredType() const;
   std::vector<ValueCount> TopValues(size_t limit, int64_t min_count) const;
 
   static constexpr size_t kMaxExactDistinctValues = 1'000'000;  // == kMaxExactDistinct
+  static constexpr size_t kMaxExactTextDistinctValues = 100'000;  // == kMaxExactTextDistinct
 
   bool infer_type_;
+  bool counts_after_cap_;
+  DistinctSketch sketch_;  // fed only once capped_
   int64_t nulls_ = 0, n_int_ = 0, n_real_ = 0, n_text_ = 0, n_blob_ = 0;
   int64_t imin_ = 0, imax_ = 0;
   double rmin_ = 0, rmax_ = 0;

@@ -181,7 +181,10 @@ class BatchCounter {
 // One sequential scan feeding every column's accumulator.
 Status ScanRows(sqlite3* db, const SchemaObject& object, const std::vector<ColumnDecl>& decls,
                 std::vector<ColumnAccumulator>* acc, TableInfo* table) {
-  for (const auto& d : decls) acc->emplace_back(/*infer_type=*/Trim(d.declared_type).empty());
+  for (const auto& d : decls) {
+    const bool infer = Trim(d.declared_type).empty();
+    acc->emplace_back(infer, infer || TopValuesApply(ColumnTypeFromDeclared(d.declared_type)));
+  }
   DA_ASSIGN_OR_RETURN(SqliteStmt st, PrepareSql(db, ScanSql(object, decls)));
   const int ncols = static_cast<int>(decls.size());
   int64_t rows = 0;
@@ -253,6 +256,9 @@ std::string NowIsoUtc() {
 
 struct TableProfiler::Impl {
   explicit Impl(size_t columns) : acc(columns, ColumnAccumulator(/*infer_type=*/false)) {}
+  explicit Impl(const std::vector<ColumnType>& types) {
+    for (ColumnType t : types) acc.emplace_back(/*infer_type=*/false, TopValuesApply(t));
+  }
   std::vector<ColumnAccumulator> acc;
   size_t cursor = 0;
   int64_t rows = 0;
@@ -260,6 +266,7 @@ struct TableProfiler::Impl {
 };
 
 TableProfiler::TableProfiler(size_t columns) : impl_(std::make_unique<Impl>(columns)) {}
+TableProfiler::TableProfiler(const std::vector<ColumnType>& types) : impl_(std::make_unique<Impl>(types)) {}
 TableProfiler::~TableProfiler() = default;
 void TableProfiler::AddNull() { impl_->Next().AddNull(); }
 void TableProfiler::AddInteger(int64_t v) { impl_->Next().AddInteger(v); }
@@ -290,6 +297,25 @@ Result<TableProfiler::Impl*> WrittenProfile(sqlite3* db, const SchemaObject& obj
   DA_ASSIGN_OR_RETURN(int64_t rows, CountRows(db, object.name));
   if (rows != impl->rows) return nullptr;
   return impl;
+}
+
+// Key inference needs exact uniqueness, but past the exact counters' caps a distinct count is
+// an estimate (within a few percent). A non-null column estimated close to all-distinct gets
+// an exact count from SQL: one DISTINCT query for each such column, which are few.
+Status CountNearUniqueColumnsExactly(sqlite3* db, TableInfo* table) {
+  if (table->is_view) return Status::Ok();
+  for (ColumnInfo& c : table->columns) {
+    if (!c.distinct_is_estimate || c.null_fraction != 0) continue;
+    if (static_cast<double>(c.distinct_count) < kNearUniqueShare * static_cast<double>(table->row_count))
+      continue;
+    DA_ASSIGN_OR_RETURN(SqliteStmt st, PrepareSql(db, "SELECT count(DISTINCT " + QuoteIdentifier(c.name) +
+                                                          ") FROM " + QuoteIdentifier(table->name)));
+    if (sqlite3_step(st.get()) != SQLITE_ROW)
+      return SqliteError(db, "counting distinct values of " + table->name + "." + c.name);
+    c.distinct_count = sqlite3_column_int64(st.get(), 0);
+    c.distinct_is_estimate = false;
+  }
+  return Status::Ok();
 }
 
 }  // namespace
@@ -323,6 +349,7 @@ Result<Catalog> ProfileDatabase(sqlite3* db, const ProfileOptions& options) {
       }
       FinishColumns(*decls, &acc, options, &table);
     }
+    DA_RETURN_IF_ERROR(CountNearUniqueColumnsExactly(db, &table));
     SetDeclaredPrimaryKey(*decls, &table);
     InferPrimaryKey(&table);
     catalog.tables.push_back(std::move(table));

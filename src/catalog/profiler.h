@@ -30,7 +30,11 @@ namespace da {
 // per inserted row (never for rejected rows), then set ProfileOptions::written[table].
 class TableProfiler : public StoredRowSink {
  public:
+  // Without the column types every column keeps the counts top values need (see
+  // ColumnAccumulator); with them, columns whose type lists no top values count more cheaply
+  // once their distinct count has to be estimated.
   explicit TableProfiler(size_t columns);
+  explicit TableProfiler(const std::vector<ColumnType>& types);
   ~TableProfiler();
   TableProfiler(const TableProfiler&) = delete;
   TableProfiler& operator=(const TableProfiler&) = delete;
@@ -89,9 +93,15 @@ struct ProfileOptions {
 // - Cost: none for tables given in ProfileOptions::written (beyond a count(*) check); else
 //   one sequential scan per table (SELECT of every column) feeding per-column hash
 //   counters, so profiling is linear in the data. Distinct values are counted exactly up to
-//   kMaxExactDistinct per column; beyond that distinct_count is a lower bound and
-//   distinct_is_estimate is set (this bounds a column's counters to about 64 MB of hash slots
-//   plus the distinct text itself).
+//   kMaxExactDistinct per column, of which at most kMaxExactTextDistinct text/blob values
+//   (integer counters are cheap; text ones cost hashing, comparing and storing each value).
+//   Past either cap, distinct_is_estimate is set and distinct_count is a HyperLogLog estimate
+//   (standard error 0.8%), never below the values counted exactly nor above the non-null
+//   values; values not yet known are still counted for top values only where those apply
+//   (TEXT/BOOLEAN/DATE), so their counts may then be low. A non-null column estimated at
+//   >= kNearUniqueShare of the rows gets an exact count from one SQL count(DISTINCT), so key
+//   inference stays exact. This bounds a column's counters to about 64 MB of hash slots plus
+//   the distinct text kept.
 //   Values are copied out of SQLite in batches and counted on a second thread while the scan
 //   continues (inline on a single-core machine).
 //   Views are read up to kViewRowLimit rows (a view can be an arbitrarily expensive query);
@@ -99,6 +109,8 @@ struct ProfileOptions {
 //   inclusion is one SQL query per declared or name-matched candidate (DISTINCT child values
 //   probed against the parent column), never per column pair.
 inline constexpr size_t kMaxExactDistinct = 1'000'000;
+inline constexpr size_t kMaxExactTextDistinct = 100'000;
+inline constexpr double kNearUniqueShare = 0.97;
 inline constexpr int64_t kViewRowLimit = 100'000;
 inline constexpr size_t kMaxStoredTextBytes = 256;
 

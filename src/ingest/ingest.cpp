@@ -177,8 +177,8 @@ Result<IngestReport> IngestPath(DatasetStore* store, const fs::path& input, cons
     build.max_rejected_rows = options.max_rejected_rows;
     build.progress = [&bar](uint64_t done, uint64_t total) { bar.Update(done, total); };
     WrittenProfiles written;
-    build.row_sink = [&written](const std::string& table, size_t columns) {
-      auto profiler = std::make_shared<TableProfiler>(columns);
+    build.row_sink = [&written](const std::string& table, const std::vector<ColumnType>& types) {
+      auto profiler = std::make_shared<TableProfiler>(types);
       written[table] = profiler;
       return profiler.get();
     };

@@ -535,7 +535,13 @@ class TableBuild {
   }
 
   Status InsertRows(const ProgressReporter& progress) {
-    StoredRowSink* sink = options_.row_sink ? options_.row_sink(table_, table_columns()) : nullptr;
+    StoredRowSink* sink = nullptr;
+    if (options_.row_sink) {
+      std::vector<ColumnType> types;
+      for (const TableColumn& c : columns_) types.push_back(c.type);
+      if (add_source_file_) types.push_back(ColumnType::kText);
+      sink = options_.row_sink(table_, types);
+    }
     BatchQueue<Batch> queue(3, [&] {
       auto b = std::make_unique<Batch>();
       b->slots.resize(kBatchRows * table_columns());

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "common/status.h"
+#include "ingest/column_type.h"
 #include "ingest/ingest_report.h"
 #include "ingest/row_source.h"
 
@@ -40,9 +41,9 @@ struct BuildOptions {
   int64_t max_rejected_rows = 0;
   ProgressFn progress;  // may be empty
   // Called once per table, after its columns are known and before the first insert, with the
-  // table's name and column count (including `_source_file`); may be empty or return nullptr.
+  // table's name and column types (including `_source_file`); may be empty or return nullptr.
   // The sink must outlive BuildTable; it is fed from the worker thread (see StoredRowSink).
-  std::function<StoredRowSink*(const std::string& table, size_t columns)> row_sink;
+  std::function<StoredRowSink*(const std::string& table, const std::vector<ColumnType>& types)> row_sink;
 };
 
 // Sets the connection up for one bulk load into a fresh, private staging file:

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include "catalog/column_profile.h"
+
 #include "common/sqlite.h"
 #include "common/strings.h"
 #include "test_util.h"
@@ -321,7 +323,7 @@ TEST(ProfilerTest, LabelsComeFromOptions) {
 namespace da {
 namespace {
 
-TEST(ProfilerCapTest, DistinctCountBecomesALowerBoundPastTheCap) {
+TEST(ProfilerCapTest, NearUniqueColumnPastTheCapIsCountedExactly) {
   SqliteDb db = MemoryDb(R"sql(
     CREATE TABLE many (k INTEGER, t TEXT);
     WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 1000100)
@@ -329,16 +331,65 @@ TEST(ProfilerCapTest, DistinctCountBecomesALowerBoundPastTheCap) {
   )sql");
   Catalog cat = Profile(db.get());
   const ColumnInfo& k = cat.tables[0].columns[0];
-  EXPECT_TRUE(k.distinct_is_estimate);
-  EXPECT_EQ(k.distinct_count, static_cast<int64_t>(kMaxExactDistinct));
+  // Past kMaxExactDistinct the sketch says "nearly all distinct"; SQL then counts exactly.
+  EXPECT_FALSE(k.distinct_is_estimate);
+  EXPECT_EQ(k.distinct_count, 1000100);
   EXPECT_EQ(k.max, Value(int64_t{1000100LL * 7919}));  // min/max still cover every row
   const ColumnInfo& t = cat.tables[0].columns[1];
   EXPECT_FALSE(t.distinct_is_estimate);
   EXPECT_EQ(t.distinct_count, 2);
   ASSERT_EQ(t.top_values.size(), 2u);
   EXPECT_EQ(t.top_values[0].count, 500050);
-  // No key can be inferred from an inexact count.
+  EXPECT_EQ(cat.tables[0].primary_key, std::vector<std::string>{"k"});
+}
+
+TEST(ProfilerCapTest, ManyDistinctTextsAreEstimated) {
+  SqliteDb db = MemoryDb(R"sql(
+    CREATE TABLE notes (t TEXT, c TEXT);
+    WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 250000)
+    INSERT INTO notes SELECT 'value number ' || (i % 200000),
+                             CASE WHEN i % 2 = 0 THEN 'common' ELSE 'unique ' || i END FROM n;
+  )sql");
+  static_assert(kMaxExactTextDistinct < 125000);
+  Catalog cat = Profile(db.get());
+  const ColumnInfo& t = cat.tables[0].columns[0];
+  EXPECT_TRUE(t.distinct_is_estimate);
+  EXPECT_NEAR(static_cast<double>(t.distinct_count), 200000.0, 200000 * 0.03);
+  const ColumnInfo& c = cat.tables[0].columns[1];
+  EXPECT_TRUE(c.distinct_is_estimate);
+  EXPECT_NEAR(static_cast<double>(c.distinct_count), 125001.0, 125001 * 0.03);
+  // A value known before the cap keeps being counted: its count is exact.
+  ASSERT_FALSE(c.top_values.empty());
+  EXPECT_EQ(c.top_values[0].value, "common");
+  EXPECT_EQ(c.top_values[0].count, 125000);
   EXPECT_TRUE(cat.tables[0].primary_key.empty());
+}
+
+TEST(ProfilerCapTest, UniqueTextKeyPastTheTextCapIsStillInferred) {
+  SqliteDb db = MemoryDb(R"sql(
+    CREATE TABLE items (item_code TEXT, qty INTEGER);
+    WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 150000)
+    INSERT INTO items SELECT 'IT-' || i, i % 10 FROM n;
+  )sql");
+  Catalog cat = Profile(db.get());
+  const ColumnInfo& code = cat.tables[0].columns[0];
+  EXPECT_FALSE(code.distinct_is_estimate);
+  EXPECT_EQ(code.distinct_count, 150000);
+  EXPECT_TRUE(code.top_values.empty());
+  EXPECT_EQ(cat.tables[0].primary_key, std::vector<std::string>{"item_code"});
+}
+
+TEST(DistinctSketchTest, EstimatesWithinAFewPercentAndIgnoresDuplicates) {
+  for (uint64_t n : {1000u, 50000u, 2000000u}) {
+    DistinctSketch sketch;
+    sketch.Start();
+    for (uint64_t i = 0; i < n; ++i) {
+      sketch.Add(MixBits(i));
+      sketch.Add(MixBits(i));  // a duplicate changes nothing
+    }
+    EXPECT_NEAR(sketch.Estimate(), static_cast<double>(n), static_cast<double>(n) * 0.03) << n;
+  }
+  EXPECT_EQ(DistinctSketch().Estimate(), 0.0);  // never started
 }
 
 TEST(ProfilerCapTest, LongTextIsCutForMinMaxAndTopValues) {
@@ -422,6 +473,40 @@ TEST(TableProfilerTest, ProfileThatMissedRowsIsIgnoredInFavourOfAScan) {
   ASSERT_TRUE(cat.ok());
   EXPECT_EQ(cat->tables[0].row_count, 101);
   EXPECT_EQ(cat->tables[0].columns[1].distinct_count, 4);  // Oslo seen by the scan
+}
+
+TEST(TableProfilerTest, TypedProfilePastTheTextCapEqualsAScan) {
+  SqliteDb db = MemoryDb("CREATE TABLE e (ts TIMESTAMP, kind TEXT);");
+  auto profiler = std::make_shared<TableProfiler>(std::vector<ColumnType>{ColumnType::kTimestamp, ColumnType::kText});
+  auto st = PrepareSql(db.get(), "INSERT INTO e VALUES (?, ?)");
+  ASSERT_TRUE(st.ok());
+  ASSERT_TRUE(ExecSql(db.get(), "BEGIN").ok());
+  char ts[32];
+  for (int i = 0; i < 150000; ++i) {
+    const int j = i % 120000;  // 120,000 distinct values: past the text cap, not near-unique
+    std::snprintf(ts, sizeof ts, "2024-01-%02d %02d:%02d:%02d", 1 + j / 3600 % 28, j / 3600 % 24, j / 60 % 60, j % 60);
+    const std::string kind = i % 7 == 0 ? "a" : "b";
+    sqlite3_reset(st->get());
+    sqlite3_bind_text(st->get(), 1, ts, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(st->get(), 2, kind.c_str(), -1, SQLITE_TRANSIENT);
+    ASSERT_EQ(sqlite3_step(st->get()), SQLITE_DONE);
+    profiler->AddText(ts);
+    profiler->AddText(kind);
+    profiler->EndRow();
+  }
+  ASSERT_TRUE(ExecSql(db.get(), "COMMIT").ok());
+  ProfileOptions options;
+  options.written["e"] = profiler;
+  auto written = ProfileDatabase(db.get(), options);
+  ASSERT_TRUE(written.ok()) << written.status().ToString();
+  options.written.clear();
+  auto scanned = ProfileDatabase(db.get(), options);
+  ASSERT_TRUE(scanned.ok());
+  EXPECT_EQ(WithoutTime(*written), WithoutTime(*scanned));
+  const ColumnInfo& c = written->tables[0].columns[0];
+  EXPECT_TRUE(c.distinct_is_estimate);
+  const int64_t exact = QueryInt(db.get(), "SELECT count(DISTINCT ts) FROM e");
+  EXPECT_NEAR(static_cast<double>(c.distinct_count), static_cast<double>(exact), exact * 0.03);
 }
 
 }  // namespace
