@@ -76,6 +76,19 @@ bool WordNetCanLookUp(std::string_view word) {
   return true;
 }
 
+// "Isaac_Merrit_Singer", "Daniel_Chester_French": a collocation whose every part is capitalised
+// names one person or place, which says nothing about the word's meaning in a schema.
+bool IsProperNameCollocation(const char* raw) {
+  std::string_view word(raw);
+  if (word.find('_') == std::string_view::npos) return false;
+  bool at_part_start = true;
+  for (char c : word) {
+    if (at_part_start && !(c >= 'A' && c <= 'Z')) return false;
+    at_part_start = c == '_';
+  }
+  return true;
+}
+
 constexpr int kPartsOfSpeech[] = {NOUN, VERB, ADJ, ADV};
 
 void AddUnique(std::vector<std::string>& out, std::unordered_set<std::string>& seen,
@@ -170,7 +183,11 @@ struct Lexicon::Impl {
     for (const std::string& form : {word, LemmaLocked(word)}) {
       seen.insert(form);
       ForEachSynsetLocked(form, [&](const Synset& s) {
-        for (int i = 0; i < s.wcount; ++i) AddUnique(out, seen, CleanWordNetWord(s.words[i]));
+        for (int i = 0; i < s.wcount; ++i) {
+          if (!IsProperNameCollocation(s.words[i])) {
+            AddUnique(out, seen, CleanWordNetWord(s.words[i]));
+          }
+        }
       });
     }
     return out;

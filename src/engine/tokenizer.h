@@ -13,7 +13,7 @@ struct Token {
   enum class Kind { kWord, kNumber, kQuoted, kPunct };
   Kind kind = Kind::kWord;
   std::string text;    // as written ("Singers", "1,000", "O'Brien"); quoted: content without quotes
-  std::string lower;   // ASCII-lowercased text
+  std::string lower;   // ASCII-lowercased text, typographic apostrophe (U+2019) folded to '\'' 
   std::string lemma;   // WordNet base form of lower ("singers" -> "singer", "oldest" -> "old")
   std::string stem;    // Snowball English stem of lower ("singer" -> "singer", "ages" -> "age")
   std::optional<double> number;  // kNumber: its value ("1,000" -> 1000, "2.5", "3rd" -> 3)
