@@ -8,6 +8,12 @@ Result<std::unique_ptr<Dataset>> Dataset::Open(const DatasetStore& store, const 
   std::unique_ptr<Dataset> ds(new Dataset());
   DA_ASSIGN_OR_RETURN(ds->info_, store.Get(name));
   DA_ASSIGN_OR_RETURN(ds->catalog_, Catalog::Load(ds->info_.catalog_path.string()));
+  auto values = ValueIndex::Load(ds->info_.values_path.string());
+  if (values.ok()) {
+    ds->values_ = std::make_unique<ValueIndex>(std::move(values).value());
+  } else if (values.status().code() != Status::Code::kNotFound) {
+    return values.status();
+  }
   std::set<std::string> hidden;
   for (const auto& t : ds->catalog_.hidden_tables) hidden.insert(ToLower(t));
   auto conn = GuardedConnection::Open(ds->info_.data_path, std::move(hidden));

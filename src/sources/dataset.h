@@ -6,6 +6,7 @@
 #include <string>
 
 #include "catalog/catalog.h"
+#include "catalog/value_index.h"
 #include "common/query_result.h"
 #include "common/status.h"
 #include "guard/sql_guard.h"
@@ -15,12 +16,15 @@ namespace da {
 
 class Dataset {
  public:
-  // Loads the manifest and the stored catalog (never recomputed here) and opens the data
-  // read-only through the guard, hiding tables the metadata file hid.
+  // Loads the manifest, the stored catalog and value index (never recomputed here) and opens
+  // the data read-only through the guard, hiding tables the metadata file hid. A missing
+  // value index file means the dataset has none; a damaged one fails with Corruption.
   static Result<std::unique_ptr<Dataset>> Open(const DatasetStore& store, const std::string& name);
 
   const DatasetInfo& info() const { return info_; }
   const Catalog& catalog() const { return catalog_; }
+  // The distinct values of the dataset's text columns; nullptr when the dataset has no index.
+  const ValueIndex* values() const { return values_.get(); }
 
   // Runs one read-only statement through the guard.
   Result<QueryResult> Query(std::string_view sql, const GuardLimits& limits = GuardLimits());
@@ -30,6 +34,7 @@ class Dataset {
   Dataset() = default;
   DatasetInfo info_;
   Catalog catalog_;
+  std::unique_ptr<ValueIndex> values_;
   std::unique_ptr<GuardedConnection> connection_;
 };
 

@@ -68,6 +68,8 @@ Status WriteFileAtomically(const fs::path& path, const std::string& text) {
   return Status::Ok();
 }
 
+std::string ValuesFileName(int64_t version) { return "v" + std::to_string(version) + ".values.bin"; }
+
 Result<DatasetInfo> ReadManifest(const fs::path& dataset_dir, const std::string& name) {
   const fs::path path = dataset_dir / kManifest;
   std::ifstream f(path);
@@ -85,6 +87,8 @@ Result<DatasetInfo> ReadManifest(const fs::path& dataset_dir, const std::string&
     fs::path data = j.at("data").get<std::string>();
     info.data_path = data.is_absolute() ? data : dataset_dir / data;
     info.catalog_path = dataset_dir / j.at("catalog").get<std::string>();
+    // Manifests written before value indexes existed have no "values": the name is derived.
+    info.values_path = dataset_dir / j.value("values", ValuesFileName(info.version));
     return info;
   } catch (const std::exception& e) {
     return Status::Corruption(path.string() + ": unreadable manifest (" + e.what() + ")");
@@ -125,6 +129,7 @@ StagedDataset::StagedDataset(StagedDataset&& o) noexcept
       dir_(std::move(o.dir_)),
       data_path_(std::move(o.data_path_)),
       catalog_path_(std::move(o.catalog_path_)),
+      values_path_(std::move(o.values_path_)),
       lock_fd_(o.lock_fd_),
       committed_(o.committed_) {
   o.lock_fd_ = -1;
@@ -140,6 +145,7 @@ StagedDataset::~StagedDataset() {
       fs::remove(p, ec);
     }
     fs::remove(catalog_path_, ec);
+    fs::remove(values_path_, ec);
   }
   if (lock_fd_ >= 0) ::close(lock_fd_);  // releases the flock
 }
@@ -228,6 +234,7 @@ Result<StagedDataset> DatasetStore::Begin(const std::string& name) {
   staged.version_ = current + 1;
   staged.data_path_ = VersionFile(dir, staged.version_, ".sqlite");
   staged.catalog_path_ = VersionFile(dir, staged.version_, ".catalog.json");
+  staged.values_path_ = dir / ValuesFileName(staged.version_);
   return staged;
 }
 
@@ -240,6 +247,7 @@ Status DatasetStore::Commit(StagedDataset* staged, const std::string& kind, cons
       {"attached", attached_data.has_value()},
       {"data", attached_data ? attached_data->string() : staged->data_path_.filename().string()},
       {"catalog", staged->catalog_path_.filename().string()},
+      {"values", staged->values_path_.filename().string()},
       {"created_at", NowIso()},
   };
   DA_RETURN_IF_ERROR(WriteFileAtomically(staged->dir_ / kManifest, j.dump(2) + "\n"));

@@ -3,6 +3,7 @@
 //   <data-dir>/<name>/manifest.json   which version is current, and what it is
 //   <data-dir>/<name>/v<N>.sqlite     the data of version N (absent for attached SQLite files)
 //   <data-dir>/<name>/v<N>.catalog.json
+//   <data-dir>/<name>/v<N>.values.bin  the value index (catalog/value_index.h); optional
 //   <data-dir>/<name>/.lock           held while a new version is written
 //
 // A new version is written beside the current one and becomes visible only when the manifest
@@ -29,6 +30,9 @@ struct DatasetInfo {
   int64_t version = 0;
   std::filesystem::path data_path;     // SQLite file queries run against
   std::filesystem::path catalog_path;  // catalog JSON
+  // Value index of the version. The file may be absent (datasets ingested before value
+  // indexes existed, or an index that was not built): then there is no index, not an error.
+  std::filesystem::path values_path;
   bool attached = false;               // data_path is the user's own file, used read-only
   std::string created_at;              // ISO-8601 UTC
 
@@ -44,6 +48,7 @@ class StagedDataset {
 
   const std::filesystem::path& data_path() const { return data_path_; }
   const std::filesystem::path& catalog_path() const { return catalog_path_; }
+  const std::filesystem::path& values_path() const { return values_path_; }
   int64_t version() const { return version_; }
 
  private:
@@ -51,7 +56,7 @@ class StagedDataset {
   StagedDataset() = default;
   std::string name_;
   int64_t version_ = 0;
-  std::filesystem::path dir_, data_path_, catalog_path_;
+  std::filesystem::path dir_, data_path_, catalog_path_, values_path_;
   int lock_fd_ = -1;
   bool committed_ = false;
 };

@@ -102,6 +102,54 @@ TEST(DatasetStoreTest, ListRemoveAndCorruptManifest) {
   EXPECT_EQ(store.Get("b").status().code(), Status::Code::kCorruption);
 }
 
+TEST(DatasetStoreTest, ValueIndexFileFollowsItsVersion) {
+  TempDir dir;
+  DatasetStore store(dir.path());
+  {
+    auto staged = store.Begin("s");
+    ASSERT_TRUE(staged.ok());
+    EXPECT_EQ(staged->values_path(), dir.path() / "s" / "v1.values.bin");
+    WriteFile(staged->catalog_path(), "{}");
+    WriteFile(staged->values_path(), "values1");
+    ASSERT_TRUE(store.Commit(&*staged, "csv", "in.csv").ok());
+  }
+  auto v1 = store.Get("s");
+  ASSERT_TRUE(v1.ok());
+  EXPECT_EQ(v1->values_path, dir.path() / "s" / "v1.values.bin");
+  EXPECT_EQ(testing::ReadFile(v1->values_path), "values1");
+
+  {  // An abandoned version takes its value index with it.
+    auto staged = store.Begin("s");
+    ASSERT_TRUE(staged.ok());
+    WriteFile(staged->values_path(), "values2");
+  }
+  EXPECT_FALSE(fs::exists(dir.path() / "s" / "v2.values.bin"));
+  EXPECT_TRUE(fs::exists(dir.path() / "s" / "v1.values.bin"));
+
+  {  // A leftover of a crashed save of another version is cleaned up too.
+    WriteFile(dir.path() / "s" / "v7.values.bin.tmp.123", "x");
+    auto staged = store.Begin("s");
+    ASSERT_TRUE(staged.ok());
+    EXPECT_FALSE(fs::exists(dir.path() / "s" / "v7.values.bin.tmp.123"));
+    WriteFile(staged->catalog_path(), "{}");
+    WriteFile(staged->values_path(), "values2");
+    ASSERT_TRUE(store.Commit(&*staged, "csv", "in2.csv").ok());
+  }
+  EXPECT_FALSE(fs::exists(dir.path() / "s" / "v1.values.bin"));
+  EXPECT_EQ(testing::ReadFile(store.Get("s")->values_path), "values2");
+}
+
+TEST(DatasetStoreTest, ManifestWithoutValuesDerivesTheName) {
+  // Written before value indexes existed.
+  TempDir dir;
+  WriteFile(dir.path() / "old" / "manifest.json",
+            R"({"kind": "csv", "source": "x.csv", "version": 3, "data": "v3.sqlite", "catalog": "v3.catalog.json"})");
+  DatasetStore store(dir.path());
+  auto info = store.Get("old");
+  ASSERT_TRUE(info.ok()) << info.status().ToString();
+  EXPECT_EQ(info->values_path, dir.path() / "old" / "v3.values.bin");
+}
+
 TEST(DatasetStoreTest, DataDirResolution) {
   EXPECT_EQ(DatasetStore::ResolveDataDir("/x"), "/x");
   setenv("DATAANALYST_HOME", "/from/env", 1);
