@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <random>
 #include <string>
 #include <vector>
 
@@ -264,6 +265,32 @@ TEST(LiteralsTest, TokensBelongToOneLiteralInOrder) {
   EXPECT_EQ(found[4].kind, Kind::kDate);
   for (size_t k = 1; k < found.size(); ++k) {
     EXPECT_GT(found[k].first_token, found[k - 1].last_token);
+  }
+}
+
+// Arbitrary text built from the pieces the scanners react to never breaks the invariants:
+// offsets inside the question, literals in order, each token in at most one literal.
+TEST(LiteralsTest, ArbitraryInputKeepsInvariants) {
+  const std::vector<std::string> pieces = {
+      "1", "2012", "-", "/", ",", ".", "'", "\"", "’", "“", "s", " ", "  ", "q3", "Q", "of",
+      "the", "year", "quarter", "third", "a", "half", "dozen", "million", "and", "k", "%",
+      "March", "may", "10th", "ü", "\xFF", "\xE2\x80", "twenty", "-one", "per", "cent"};
+  std::mt19937 rng(12345);
+  for (int round = 0; round < 3000; ++round) {
+    std::string q;
+    int n = static_cast<int>(rng() % 14);
+    for (int k = 0; k < n; ++k) q += pieces[rng() % pieces.size()];
+    std::vector<Token> tokens = Tokenize(q);
+    for (const Token& t : tokens) {
+      ASSERT_LE(t.begin, t.end) << q;
+      ASSERT_LE(t.end, q.size()) << q;
+    }
+    std::vector<Literal> found = FindLiterals(tokens);
+    for (size_t k = 0; k < found.size(); ++k) {
+      ASSERT_LE(found[k].first_token, found[k].last_token) << q;
+      ASSERT_LT(found[k].last_token, tokens.size()) << q;
+      if (k > 0) ASSERT_GT(found[k].first_token, found[k - 1].last_token) << q;
+    }
   }
 }
 
