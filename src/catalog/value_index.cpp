@@ -8,7 +8,6 @@
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
-#include <fstream>
 #include <functional>
 
 #include "common/sqlite.h"
@@ -104,46 +103,50 @@ enum class CharClass { kWord, kApostrophe, kMark, kSeparator };
 
 bool IsApostrophe(char32_t cp) { return cp == '\'' || cp == 0x2019 || cp == 0x02BC; }
 
-// Classifies `cp`; for word characters appends their folded form to `out` (when not null).
-CharClass Classify(char32_t cp, std::string* out) {
+// Classifies `cp`; for a word character writes its folded form (1 to 4 bytes, never longer
+// than the character's own UTF-8 form) to `folded` and its length to `*len`.
+CharClass Classify(char32_t cp, char* folded, size_t* len) {
+  *len = 0;
   if (cp < 0x80) {
     if ((cp >= 'a' && cp <= 'z') || (cp >= '0' && cp <= '9')) {
-      if (out) out->push_back(static_cast<char>(cp));
+      folded[(*len)++] = static_cast<char>(cp);
       return CharClass::kWord;
     }
     if (cp >= 'A' && cp <= 'Z') {
-      if (out) out->push_back(static_cast<char>(cp - 'A' + 'a'));
+      folded[(*len)++] = static_cast<char>(cp - 'A' + 'a');
       return CharClass::kWord;
     }
     return cp == '\'' ? CharClass::kApostrophe : CharClass::kSeparator;
   }
   if (cp < 0x180) {
-    const char* folded = FoldTable()[cp - 0x80];
-    if (!folded) return CharClass::kSeparator;
-    if (out) out->append(folded);
+    const char* ascii = FoldTable()[cp - 0x80];
+    if (!ascii) return CharClass::kSeparator;
+    for (; *ascii; ++ascii) folded[(*len)++] = *ascii;
     return CharClass::kWord;
   }
-  if (cp == 0x218 || cp == 0x219 || cp == 0x21A || cp == 0x21B) {
-    if (out) out->push_back(cp <= 0x219 ? 's' : 't');
+  if (cp >= 0x218 && cp <= 0x21B) {  // Romanian Ș ș Ț ț
+    folded[(*len)++] = cp <= 0x219 ? 's' : 't';
     return CharClass::kWord;
   }
   if (IsApostrophe(cp)) return CharClass::kApostrophe;
   if (cp >= 0x300 && cp <= 0x36F) return CharClass::kMark;
   if ((cp >= 0x2000 && cp <= 0x206F) || cp == 0x3000 || cp == 0xFEFF || (cp >= 0x2E00 && cp <= 0x2E7F))
     return CharClass::kSeparator;
-  if (out) {
-    char32_t lower = cp;
-    if ((cp >= 0x391 && cp <= 0x3A9) || (cp >= 0x410 && cp <= 0x42F)) lower = cp + 0x20;
-    else if (cp >= 0x400 && cp <= 0x40F) lower = cp + 0x50;
-    AppendUtf8(lower, out);
-  }
+  char32_t lower = cp;
+  if ((cp >= 0x391 && cp <= 0x3A9) || (cp >= 0x410 && cp <= 0x42F)) lower = cp + 0x20;  // Greek, Cyrillic
+  else if (cp >= 0x400 && cp <= 0x40F) lower = cp + 0x50;
+  std::string bytes;
+  AppendUtf8(lower, &bytes);
+  for (char c : bytes) folded[(*len)++] = c;
   return CharClass::kWord;
 }
 
 // The class of the character starting at s[i] (invalid bytes are word characters).
 CharClass ClassAt(std::string_view s, size_t i) {
   char32_t cp;
-  return DecodeUtf8(s, i, &cp) == 0 ? CharClass::kWord : Classify(cp, nullptr);
+  char folded[4];
+  size_t len;
+  return DecodeUtf8(s, i, &cp) == 0 ? CharClass::kWord : Classify(cp, folded, &len);
 }
 
 // Calls fn(word) for each space-separated word of a normalised text.
@@ -190,12 +193,17 @@ constexpr double kPartialScale = 0.99;
 
 constexpr char kMagic[8] = {'D', 'A', 'V', 'A', 'L', 'I', 'X', '\0'};
 
-uint64_t Fnv1a(std::string_view bytes) {
+// FNV-1a over 8-byte little-endian words (then single trailing bytes): each step is a
+// bijection of the running value, so any single changed word always changes the result.
+uint64_t Checksum(std::string_view bytes) {
   uint64_t h = 0xcbf29ce484222325ULL;
-  for (unsigned char c : bytes) {
-    h ^= c;
-    h *= 0x100000001b3ULL;
+  size_t i = 0;
+  for (; i + 8 <= bytes.size(); i += 8) {
+    uint64_t w = 0;
+    for (size_t k = 0; k < 8; ++k) w |= static_cast<uint64_t>(static_cast<unsigned char>(bytes[i + k])) << (8 * k);
+    h = (h ^ w) * 0x100000001b3ULL;
   }
+  for (; i < bytes.size(); ++i) h = (h ^ static_cast<unsigned char>(bytes[i])) * 0x100000001b3ULL;
   return h;
 }
 
@@ -244,6 +252,21 @@ class FileReader {
   const std::string& path_;
   size_t pos_ = 0;
 };
+
+Status ReadWholeFile(const std::string& path, std::string* bytes) {
+  FILE* f = std::fopen(path.c_str(), "rb");
+  if (!f) {
+    if (errno == ENOENT) return Status::NotFound("value index file " + path + " does not exist");
+    return Status::IoError("cannot read " + path + ": " + std::strerror(errno));
+  }
+  std::error_code ec;
+  bytes->resize(std::filesystem::file_size(path, ec));
+  const size_t got = std::fread(bytes->data(), 1, bytes->size(), f);
+  const bool failed = ec || got != bytes->size() || std::ferror(f);
+  std::fclose(f);
+  if (failed) return Status::IoError("cannot read " + path + (ec ? ": " + ec.message() : std::string()));
+  return Status::Ok();
+}
 
 Status WriteAtomically(const std::string& path, const std::string& bytes) {
   const std::string tmp = path + ".tmp." + std::to_string(::getpid());
@@ -323,46 +346,57 @@ Status ScanTable(sqlite3* db, const TableInfo& table, const std::vector<const Co
 }  // namespace
 
 std::string NormalizeValueText(std::string_view text) {
-  std::string out;
-  out.reserve(text.size());
+  // The output is never longer than the input: each folded character is at most as long as
+  // its UTF-8 form, and each space replaces at least one separator byte.
+  std::string out(text.size(), '\0');
+  size_t o = 0;
   bool pending_space = false;
+  const auto emit = [&](const char* bytes, size_t len) {
+    if (pending_space && o > 0) out[o++] = ' ';
+    pending_space = false;
+    for (size_t k = 0; k < len; ++k) out[o++] = bytes[k];
+  };
   size_t i = 0;
   while (i < text.size()) {
-    char32_t cp;
-    size_t n = DecodeUtf8(text, i, &cp);
-    if (n == 0) {  // not UTF-8: keep the byte as part of a word
-      if (pending_space && !out.empty()) out.push_back(' ');
-      pending_space = false;
-      out.push_back(text[i]);
+    const char c = text[i];
+    if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')) {  // the common cases first
+      emit(&c, 1);
       ++i;
       continue;
     }
-    if (cp < 0x80 && ((cp >= 'a' && cp <= 'z') || (cp >= '0' && cp <= '9'))) {  // fast path
-      if (pending_space && !out.empty()) out.push_back(' ');
-      pending_space = false;
-      out.push_back(static_cast<char>(cp));
-      i += n;
+    if (c >= 'A' && c <= 'Z') {
+      const char lower = static_cast<char>(c - 'A' + 'a');
+      emit(&lower, 1);
+      ++i;
       continue;
     }
-    const size_t mark = out.size();
-    if (pending_space && !out.empty()) out.push_back(' ');
-    const CharClass cls = Classify(cp, &out);
-    if (cls == CharClass::kWord) {
-      pending_space = false;
-    } else {
-      out.resize(mark);
-      if (cls == CharClass::kApostrophe) {
-        // Dropped inside a word ("o'brien" -> "obrien"), a separator elsewhere.
-        const bool inner = !pending_space && !out.empty() && i + n < text.size() &&
-                           ClassAt(text, i + n) == CharClass::kWord;
-        if (!inner) pending_space = true;
-      } else if (cls == CharClass::kSeparator) {
-        pending_space = true;
-      }
-      // Combining marks vanish without separating.
+    if (c == ' ') {
+      pending_space = true;
+      ++i;
+      continue;
     }
+    char32_t cp;
+    const size_t n = DecodeUtf8(text, i, &cp);
+    if (n == 0) {  // not UTF-8: keep the byte as part of a word
+      emit(&c, 1);
+      ++i;
+      continue;
+    }
+    char folded[4];
+    size_t len;
+    const CharClass cls = Classify(cp, folded, &len);
+    if (cls == CharClass::kWord) {
+      emit(folded, len);
+    } else if (cls == CharClass::kApostrophe) {
+      // Dropped inside a word ("o'brien" -> "obrien"), a separator elsewhere.
+      const bool inner = !pending_space && o > 0 && i + n < text.size() && ClassAt(text, i + n) == CharClass::kWord;
+      if (!inner) pending_space = true;
+    } else if (cls == CharClass::kSeparator) {
+      pending_space = true;
+    }  // combining marks vanish without separating
     i += n;
   }
+  out.resize(o);
   return out;
 }
 
@@ -433,6 +467,9 @@ void ValueIndex::Index() {
     return a.value < b.value;
   };
   if (!std::is_sorted(entries_.begin(), entries_.end(), order)) std::sort(entries_.begin(), entries_.end(), order);
+  ranks_.clear();
+  ranks_.reserve(entries_.size());
+  for (const auto& e : entries_) ranks_.push_back({e.count, e.words});
   IndexWords();
   IndexTypos();
 }
@@ -603,17 +640,19 @@ std::vector<ValueHit> ValueIndex::Partial(std::string_view phrase, size_t max) c
   };
   std::vector<Scored> scored;
   scored.reserve(candidates.size());
+  const size_t phrase_words = words.size();  // distinct
+  const uint32_t key_words = CountWords(key);
   for (const auto& [entry, weight] : candidates) {
-    const Entry& e = entries_[entry];
-    const double score =
-        e.normalized == key ? 1.0 : kPartialScale * std::min(1.0, weight / static_cast<double>(e.words));
+    const Rank& r = ranks_[entry];
+    // Only a value with as many words as the phrase, all matched exactly, can equal it.
+    const bool equal = r.words == key_words && weight == static_cast<double>(phrase_words) &&
+                       entries_[entry].normalized == key;
+    const double score = equal ? 1.0 : kPartialScale * std::min(1.0, weight / static_cast<double>(r.words));
     scored.push_back({entry, score});
   }
   const auto better = [this](const Scored& a, const Scored& b) {
     if (a.score != b.score) return a.score > b.score;
-    const Entry& x = entries_[a.entry];
-    const Entry& y = entries_[b.entry];
-    if (x.count != y.count) return x.count > y.count;
+    if (ranks_[a.entry].count != ranks_[b.entry].count) return ranks_[a.entry].count > ranks_[b.entry].count;
     return a.entry < b.entry;  // index order: normalized text, then column
   };
   const size_t n = std::min(max, scored.size());
@@ -656,18 +695,13 @@ Status ValueIndex::Save(const std::string& path) const {
     PutInt<int64_t>(e.count, &bytes);
     PutString(e.value, &bytes);
   }
-  PutInt<uint64_t>(Fnv1a(bytes), &bytes);
+  PutInt<uint64_t>(Checksum(bytes), &bytes);
   return WriteAtomically(path, bytes);
 }
 
 Result<ValueIndex> ValueIndex::Load(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    if (!std::filesystem::exists(path)) return Status::NotFound("value index file " + path + " does not exist");
-    return Status::IoError("cannot read " + path + ": " + std::strerror(errno));
-  }
-  std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  if (in.bad()) return Status::IoError("cannot read " + path + ": " + std::strerror(errno));
+  std::string bytes;
+  DA_RETURN_IF_ERROR(ReadWholeFile(path, &bytes));
 
   if (bytes.size() < sizeof kMagic || bytes.compare(0, sizeof kMagic, kMagic, sizeof kMagic) != 0)
     return Status::Corruption(path + ": not a value index file (wrong magic bytes)");
@@ -684,7 +718,7 @@ Result<ValueIndex> ValueIndex::Load(const std::string& path) {
   uint64_t stored = 0;
   DA_RETURN_IF_ERROR(tail.Int("the checksum", &stored));
   body.remove_suffix(8);
-  if (Fnv1a(body) != stored)
+  if (Checksum(body) != stored)
     return Status::Corruption(path + ": damaged value index: checksum mismatch (the file was truncated or altered)");
 
   FileReader r(body, path);

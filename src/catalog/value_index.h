@@ -10,7 +10,8 @@
 //   "DAVALIX\0"  u32 format version (kFormatVersion)
 //   u32 column count, then per column: str table, str column
 //   u32 entry count, then per entry: u32 column index, i64 count, str value
-//   u64 FNV-1a checksum of every byte before it
+//   u64 checksum of every byte before it: FNV-1a over 8-byte little-endian words, then over
+//       the 0-7 trailing bytes
 // where str = u32 byte length + bytes. Only the values as stored are written: the normalised
 // forms, the word postings and the typo index are rebuilt on load (about as fast as reading
 // them, and a file never disagrees with the normalisation of the code reading it).
@@ -114,6 +115,12 @@ class ValueIndex {
 
   std::vector<std::pair<std::string, std::string>> columns_;  // (table, column)
   std::vector<Entry> entries_;  // ordered as Index() says, so equal normalized forms are adjacent
+  // entries_[i].words and .count, packed so that ranking thousands of candidates stays in cache.
+  struct Rank {
+    int64_t count;
+    uint32_t words;
+  };
+  std::vector<Rank> ranks_;
   // Vocabulary: word i is word_bytes_[word_offsets_[i], word_offsets_[i + 1]); the entries
   // holding it are postings_[posting_starts_[i], posting_starts_[i + 1]), ascending.
   std::string word_bytes_;

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <cstring>
+
 #include "catalog/profiler.h"
 #include "common/sqlite.h"
 #include "common/strings.h"
@@ -117,6 +119,7 @@ TEST(ValueIndexTest, PartialMatchesWholeWordsOnly) {
   EXPECT_TRUE(index.Partial("ork").empty());
   EXPECT_EQ(Names(index.Partial("york", 1)), std::vector<std::string>{"city.name=York"});
   EXPECT_TRUE(index.Partial("york", 0).empty());
+  EXPECT_EQ(index.Partial("New-York")[0].score, 1.0);
   EXPECT_TRUE(index.Partial("").empty());
 }
 
@@ -149,6 +152,15 @@ TEST(ValueIndexTest, PartialRanksByCoverageThenRows) {
   EXPECT_EQ(Names(index.Partial("red")),
             (std::vector<std::string>{"t.c=Red", "t.c=Red Apple", "t.c=Red Wine", "t.c=Dark Red Wine"}));
   EXPECT_EQ(Names(index.Partial("wine red")), (std::vector<std::string>{"t.c=Red Wine", "t.c=Dark Red Wine"}));
+  // A repeated word: the value equal to the phrase still scores 1.
+  ValueIndexBuilder b2;
+  b2.Add("t", "c", "New New York", 1);
+  b2.Add("t", "c", "New York", 9);
+  ValueIndex repeated = std::move(b2).Finish();
+  auto hits = repeated.Partial("new new york");
+  ASSERT_EQ(hits.size(), 2u);
+  EXPECT_EQ(hits[0].value, "New New York");
+  EXPECT_EQ(hits[0].score, 1.0);
 }
 
 TEST(ValueIndexTest, BuilderLeavesOutFreeTextLongAndEmptyValues) {
@@ -274,7 +286,13 @@ TEST(ValueIndexTest, ConsistentChecksumButBadContentIsCorruption) {
   const std::string path = (dir / "values.bin").string();
   auto with_checksum = [](std::string body) {
     uint64_t h = 0xcbf29ce484222325ULL;
-    for (unsigned char c : body) h = (h ^ c) * 0x100000001b3ULL;
+    size_t i = 0;
+    for (; i + 8 <= body.size(); i += 8) {
+      uint64_t w;
+      std::memcpy(&w, body.data() + i, 8);  // little-endian machine
+      h = (h ^ w) * 0x100000001b3ULL;
+    }
+    for (; i < body.size(); ++i) h = (h ^ static_cast<unsigned char>(body[i])) * 0x100000001b3ULL;
     for (int i = 0; i < 8; ++i) body.push_back(static_cast<char>((h >> (8 * i)) & 0xFF));
     return body;
   };
