@@ -62,10 +62,17 @@ Result<Dataset*> BenchDatabases::Open(const std::string& db_id) {
   return dataset;
 }
 
+void BenchDatabases::RestrictTo(std::set<std::string> listed, std::string listing) {
+  listed_ = std::move(listed);
+  listing_ = std::move(listing);
+}
+
 Result<std::unique_ptr<Dataset>> BenchDatabases::Load(const std::string& db_id) {
   // A db_id is a path component: refuse ones that would leave the database directory.
   if (db_id == "." || db_id == ".." || db_id.find('/') != std::string::npos || db_id.find('\\') != std::string::npos)
     return Status::InvalidArgument("db_id '" + db_id + "' is not a directory name");
+  if (listed_ && !listed_->count(db_id))
+    return Status::NotFound("database " + db_id + " is not listed in " + listing_);
   const fs::path path = DatabasePath(db_id);
   std::error_code ec;
   if (!fs::is_regular_file(path, ec))

@@ -7,6 +7,8 @@
 #include <filesystem>
 #include <map>
 #include <memory>
+#include <optional>
+#include <set>
 #include <string>
 
 #include "common/status.h"
@@ -43,6 +45,10 @@ class BenchDatabases {
   // concert_singer.sqlite", or the ingest/open error with the db_id as context).
   Result<Dataset*> Open(const std::string& db_id);
 
+  // From now on only the db_ids in `listed` open; the others fail with NotFound "database X
+  // is not listed in <listing>" (Spider's tables.json names the databases of a bench).
+  void RestrictTo(std::set<std::string> listed, std::string listing);
+
  private:
   BenchDatabases(std::filesystem::path db_dir, std::filesystem::path data_dir)
       : db_dir_(std::move(db_dir)), store_(std::move(data_dir)) {}
@@ -52,6 +58,8 @@ class BenchDatabases {
   DatasetStore store_;
   std::map<std::string, std::unique_ptr<Dataset>> opened_;
   std::map<std::string, Status> failed_;
+  std::optional<std::set<std::string>> listed_;
+  std::string listing_;
 };
 
 // A dataset name DatasetStore accepts for `db_id`: characters outside [A-Za-z0-9_-] become

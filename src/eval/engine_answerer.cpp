@@ -22,10 +22,15 @@ class EngineAnswerers {
   Status Prepare(const Dataset& dataset) {
     if (engines_.count(&dataset)) return Status::Ok();
     DatasetEngine entry;
-    DA_ASSIGN_OR_RETURN(SqliteDb db, OpenSqlite(dataset.info().data_path, OpenMode::kReadOnly));
-    DA_ASSIGN_OR_RETURN(ValueIndex values, ValueIndex::Build(db.get(), dataset.catalog()));
-    entry.values = std::make_unique<ValueIndex>(std::move(values));
-    DA_ASSIGN_OR_RETURN(entry.engine, Engine::Create(dataset.catalog(), entry.values.get(), options_));
+    const ValueIndex* values = dataset.values();
+    if (values == nullptr) {
+      // A dataset stored without a value index: build the one ingest builds, from its data.
+      DA_ASSIGN_OR_RETURN(SqliteDb db, OpenSqlite(dataset.info().data_path, OpenMode::kReadOnly));
+      DA_ASSIGN_OR_RETURN(ValueIndex built, ValueIndex::Build(db.get(), dataset.catalog()));
+      entry.values = std::make_unique<ValueIndex>(std::move(built));
+      values = entry.values.get();
+    }
+    DA_ASSIGN_OR_RETURN(entry.engine, Engine::Create(dataset.catalog(), values, options_));
     engines_.emplace(&dataset, std::move(entry));
     return Status::Ok();
   }

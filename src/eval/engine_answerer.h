@@ -1,6 +1,6 @@
 // The built-in question engine as an evaluation Answerer: one Engine per database, built from
-// the dataset's stored catalog and a value index of its text columns (as users get them),
-// outside the timed answer.
+// the dataset's stored catalog and value index (as users get them; built from the data when
+// the dataset has none stored), outside the timed answer.
 #pragma once
 
 #include "engine/engine.h"

@@ -17,7 +17,7 @@ std::string Percent(double ratio) {
 
 std::string Millis(double ms) {
   char buf[32];
-  std::snprintf(buf, sizeof buf, ms < 10 ? "%.2f ms" : "%.1f ms", ms);
+  std::snprintf(buf, sizeof buf, ms < 1 ? "%.3f ms" : (ms < 10 ? "%.2f ms" : "%.1f ms"), ms);
   return buf;
 }
 
@@ -31,10 +31,14 @@ std::string Format(const char* fmt, ...) {
   return buf;
 }
 
+// A ratio over an empty denominator shows as "-" in tables, not as a misleading 0.0%.
 std::string TallyRow(const std::string& label, const Tally& t) {
+  const std::string accuracy = t.asked ? Percent(t.accuracy()) : "-";
+  const std::string coverage = t.asked ? Percent(t.coverage()) : "-";
+  const std::string precision = t.answered ? Percent(t.precision()) : "-";
   return Format("  %-32s %6lld %9lld %8lld %9s %9s %10s\n", label.c_str(), static_cast<long long>(t.asked),
-                static_cast<long long>(t.answered), static_cast<long long>(t.correct), Percent(t.accuracy()).c_str(),
-                Percent(t.coverage()).c_str(), Percent(t.precision()).c_str());
+                static_cast<long long>(t.answered), static_cast<long long>(t.correct), accuracy.c_str(),
+                coverage.c_str(), precision.c_str());
 }
 
 std::string TallyHeader(const char* label) {
