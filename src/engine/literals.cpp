@@ -464,9 +464,8 @@ class Finder {
         NumberWord next = Has(j + 1) && t_[j + 1].kind == Token::Kind::kWord
                               ? ClassifyNumberWord(SplitHyphens(t_[j + 1].lower).front())
                               : NumberWord{};
-        if (!after_multiplier || (next.type != NumberWord::kUnit && next.type != NumberWord::kTen)) {
-          break;
-        }
+        bool small_next = next.type == NumberWord::kUnit || next.type == NumberWord::kTen;
+        if (!after_multiplier || !small_next) break;
         continue;
       }
       std::vector<std::string_view> parts = SplitHyphens(t_[j].lower);
