@@ -1,6 +1,5 @@
 #include "engine/literals.h"
 
-#include <cmath>
 #include <cstdio>
 #include <string_view>
 
