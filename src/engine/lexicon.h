@@ -20,13 +20,17 @@ class Lexicon {
   std::string Lemma(std::string_view word) const;
   // Snowball English stem of the lowercased word.
   std::string Stem(std::string_view word) const;
-  // Lemmas of the word's WordNet synsets (all parts of speech), lowercased, '_' -> ' ',
-  // without the word itself. "vocalist" -> {"singer", "isTheSame"...}. Empty when unknown.
+  // Lemmas of the synsets of the word and of its lemma (all parts of speech), lowercased,
+  // '_' -> ' ', without the word itself or proper-name collocations ("Isaac Merrit Singer").
+  // "vocalist" -> {"singer", "vocalizer", "vocaliser"}. Empty when unknown.
   std::vector<std::string> Synonyms(std::string_view word) const;
-  // Words related through pertainyms and derivations ("french" -> "france", "annual" ->
-  // "year"), lowercased.
+  // Words related through pertainyms and derivations of the word's own senses ("french" ->
+  // "france", "yearly" -> "year", "singer" -> "sing"), lowercased.
   std::vector<std::string> Related(std::string_view word) const;
-  // Function words that carry no schema meaning ("the", "of", "what", "show", "me").
+  // Function words that carry no schema meaning ("the", "of", "what", "show", "me"). Words
+  // that express a query operation are never stop words: negation, comparison, quantity,
+  // aggregation, grouping, ranking, ranges ("not", "than", "how", "many", "per", "by", "top",
+  // "between", "and", "or", "from", "to"); the rule is spelled out in lexicon.cpp.
   bool IsStopWord(std::string_view lower) const;
   // True when WordNet knows the word in any part of speech.
   bool IsKnownWord(std::string_view lower) const;
