@@ -22,6 +22,9 @@ Usage:
   dataanalyst sql NAME "SELECT ..."        run read-only SQL through the guard
         [--csv] [--max-rows N] [--timeout SECONDS]
   dataanalyst datasets [list | remove NAME]
+  dataanalyst eval BENCH.json --db-dir DIR score the question engine on a Spider-format question set
+        [--tables tables.json] [--pred-out FILE] [--db DB_ID] [--limit N]
+        [--timeout SECONDS] [--max-rows N] [--min-confidence X]
   dataanalyst help | --version
 
 Common options:
@@ -47,6 +50,7 @@ int RunCli(int argc, char** argv) {
   if (command == "schema") return SchemaCommand(rest);
   if (command == "sql") return SqlCommand(rest);
   if (command == "datasets") return DatasetsCommand(rest);
+  if (command == "eval") return EvalCommand(rest);
   std::fprintf(stderr, "error: unknown command '%s'\n%s", command.c_str(), kUsage);
   return kExitUsage;
 }

@@ -14,5 +14,6 @@ int IngestCommand(const Words& words);
 int SchemaCommand(const Words& words);
 int SqlCommand(const Words& words);
 int DatasetsCommand(const Words& words);
+int EvalCommand(const Words& words);
 
 }  // namespace da

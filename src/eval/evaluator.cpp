@@ -19,7 +19,7 @@ void ScorePrediction(Dataset* dataset, const QueryResult& gold, const EvalOption
   auto predicted = dataset->Query(record->predicted_sql, options.limits);
   if (!predicted.ok()) {
     record->verdict = Verdict::kWrong;
-    record->error = predicted.status().ToString();
+    record->error = predicted.status().message();
     return;
   }
   record->predicted_rows = static_cast<int64_t>(predicted->rows.size());
@@ -70,7 +70,7 @@ QuestionRecord EvaluateOne(size_t index, const BenchQuestion& q, BenchDatabases*
   auto dataset = databases->Open(q.db_id);
   if (!dataset.ok()) {
     record.verdict = Verdict::kSkipped;
-    record.error = dataset.status().ToString();
+    record.error = dataset.status().message();
     return record;
   }
   auto gold = (*dataset)->Query(q.gold_sql, options.limits);
@@ -88,7 +88,7 @@ QuestionRecord EvaluateOne(size_t index, const BenchQuestion& q, BenchDatabases*
 
   if (!gold.ok()) {
     record.verdict = Verdict::kGoldError;
-    record.error = "gold SQL failed: " + gold.status().ToString();
+    record.error = "gold SQL failed: " + gold.status().message();
     return record;
   }
   record.gold_rows = static_cast<int64_t>(gold->rows.size());
