@@ -188,7 +188,6 @@ LinkedQuestion LinkQuestion(std::string_view question, const SchemaIndex& schema
     m.first = m.last = i;
     m.text = q.tokens[i].text;
     m.values = LookUpValue(m.text, schema, values, false);
-    if (m.values.empty()) m.values = LookUpValue(m.text, schema, values, true);
     m.kind = m.values.empty() ? Mention::Kind::kString : Mention::Kind::kValue;
     spans.push_back(Span{i, i, 3.0, std::move(m)});
   }

@@ -513,7 +513,27 @@ void Planner::BuildSuperlatives() {
       Use(i);
       continue;
     }
+    if (k > 1 && In(W(i), {"top", "bottom", "first"})) j = i + 2;
     const Ref* r = NextRef(j, 1);
+    if (In(W(i), {"top", "bottom", "first"}) && r != nullptr && r->is_table()) {
+      // "top 5 stores by sales": the measure follows "by".
+      size_t b = r->last + 1;
+      while (b < n_ && W(b) != "by" && b < r->last + 4) ++b;
+      const Ref* m = W(b) == "by" ? NextRef(b + 1, 1) : nullptr;
+      if (m != nullptr && !m->is_table()) {
+        Use(i), Use(b);
+        used_mentions_.insert(m->mention);
+        for (size_t t = m->first; t <= m->last; ++t) Use(t);
+        if (r->table == plan_.main_table) used_mentions_.insert(r->mention);
+        Agg agg = Agg::kNone;
+        if (b + 1 < n_ && In(W(b + 1), {"total", "sum"})) agg = Agg::kSum, Use(b + 1);
+        if (b + 1 < n_ && In(W(b + 1), {"average", "mean"})) agg = Agg::kAvg, Use(b + 1);
+        plan_.order_by.push_back(OrderItem{agg, ColRef{m->table, m->column}, W(i) != "bottom"});
+        plan_.limit = k;
+        plan_.superlative = true;
+        continue;
+      }
+    }
     if (r != nullptr && !r->is_table() && j != i + 1 && s_.Column(r->table, r->column).numeric) j = i + 1;
     if (r != nullptr && r->is_table() && !counting_word && j == i + 1) {
       // "the heaviest entrepreneur": an adjective about the entity, not a count.
@@ -653,10 +673,7 @@ void Planner::BuildLiteralConditions() {
     if (lit.kind == Literal::Kind::kString) continue;
     if (q_.token_mention[lit.first_token] >= 0 || used_[lit.first_token]) continue;
     if (lit.first_token > 0 && IsWord(lit.first_token - 1, {"top", "first"})) continue;
-    if (q_.tokens[lit.first_token].kind == Token::Kind::kWord &&
-        IsWord(lit.first_token, {"first", "second", "third", "last", "one"}) && lit.first_token == lit.last_token) {
-      continue;
-    }
+    if (lit.ordinal || lit.kind == Literal::Kind::kMonth || lit.kind == Literal::Kind::kQuarter) continue;
     CmpOp op = CmpOp::kEq;
     std::optional<size_t> cmp_at = ComparatorBefore(lit.first_token, &op);
     size_t after = lit.last_token + 1;
@@ -675,6 +692,7 @@ void Planner::BuildLiteralConditions() {
       Use(after);
       ++li;
     }
+    if (lit.weak && !cmp_at) continue;
     size_t start = cmp_at ? *cmp_at : lit.first_token;
     // A table or another table's column right after the number: count those rows.
     const Ref* next = NextRef(upper ? upper->last_token + 1 : after, 0);
@@ -1010,6 +1028,7 @@ void Planner::BuildOrder() {
       continue;
     }
     // "in descending order" with no column: the aggregate shown, else the first column shown.
+    if (!plan_.order_by.empty()) continue;
     const SelectItem* pick = nullptr;
     for (const SelectItem& s : plan_.select) {
       if (s.agg != Agg::kNone && pick == nullptr) pick = &s;
@@ -1067,6 +1086,15 @@ void Planner::Finish(PlanResult* out) {
       }
     }
   }
+  // A table named in the question and reached through the plan's columns is explained.
+  std::set<int> plan_tables{plan_.main_table};
+  for (const SelectItem& s : plan_.select) plan_tables.insert(s.col.table);
+  for (const Condition& c : plan_.where) plan_tables.insert(c.col.table), plan_tables.insert(c.sub_col.table);
+  for (const ColRef& g : plan_.group_by) plan_tables.insert(g.table);
+  for (const OrderItem& o : plan_.order_by) plan_tables.insert(o.col.table);
+  for (auto& [m, r] : refs_) {
+    if (r.is_table() && plan_tables.count(r.table)) used_mentions_.insert(m);
+  }
   // Confidence: how well every part of the question was explained.
   const Lexicon& lex = Lexicon::Get();
   for (size_t i = 0; i < n_; ++i) {
@@ -1085,6 +1113,8 @@ void Planner::Finish(PlanResult* out) {
       continue;
     }
     if (q_.token_literal[i] >= 0) {
+      const Literal& lit = q_.literals[q_.token_literal[i]];
+      if (lit.weak || lit.ordinal || lit.kind == Literal::Kind::kString) continue;
       confidence_ *= 0.5;
       out->unknown_terms.push_back(t.text);
       continue;
@@ -1093,9 +1123,13 @@ void Planner::Finish(PlanResult* out) {
     if (IsOperatorWord(t.lower)) continue;
     if (In(t.lower, {"name", "names", "many", "much", "number", "all", "and", "or", "both", "also", "than"})) continue;
     out->unknown_terms.push_back(t.text);
-    bool verb_like = t.lower.size() > 4 && (t.lower.ends_with("ed") || t.lower.ends_with("ing"));
+    // An unknown word where the question names what to show is a missing column or measure.
+    if (i < head_end_ && i > 0) out->unknown_is_noun = true;
+    bool verb_like = (t.lower.size() > 4 && (t.lower.ends_with("ed") || t.lower.ends_with("ing"))) ||
+                     (i > 0 && IsWord(i - 1, {"is", "are", "was", "were", "be", "been", "did", "do", "does", "has", "have",
+                                               "had", "who", "that", "which", "not", "n't", "never", "to"}));
     bool adverb = t.lower.ends_with("ly");
-    confidence_ *= verb_like || adverb ? 0.75 : 0.6;
+    confidence_ *= verb_like || adverb ? 0.8 : 0.6;
     if (!verb_like && !adverb && lex.IsKnownWord(t.lower) && t.lemma != t.lower) out->unknown_is_noun = true;
   }
   // Weak links lower confidence.

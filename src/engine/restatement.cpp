@@ -79,8 +79,16 @@ class Restater {
   }
 
  private:
+  // Only count(*) besides the group columns: "Number of singers per country".
   bool Counting() const {
-    return p_.select.size() == 1 && p_.select[0].agg == Agg::kCount && p_.select[0].col.column < 0;
+    bool count = false;
+    for (const SelectItem& s : p_.select) {
+      bool group = false;
+      for (const ColRef& g : p_.group_by) group = group || (s.agg == Agg::kNone && s.col == g);
+      if (s.agg == Agg::kCount && s.col.column < 0) count = true;
+      else if (!group && !(s.agg == Agg::kNone && !p_.group_by.empty() && s.col.table != p_.main_table)) return false;
+    }
+    return count;
   }
   bool OnlyOtherTable() const {
     for (const SelectItem& s : p_.select) {
