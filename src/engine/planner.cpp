@@ -207,7 +207,11 @@ void Planner::ResolveMentions() {
       if (c.table == plan_.main_table) adj += c.column < 0 ? 0.25 : 0.2;
       if (c.column >= 0 && named_tables.count(c.table)) adj += 0.12;
       if (c.column >= 0 && s_.Column(c.table, c.column).key) adj -= 0.08;
-      if (!Reach(c.table)) adj -= 1.0;
+      if (!Reach(c.table)) {
+        adj -= 1.0;
+      } else if (plan_.main_table >= 0 && c.column >= 0) {
+        adj -= 0.08 * static_cast<double>(s_.Path(plan_.main_table, c.table).size());
+      }
       ranked.push_back({adj, ci});
     }
     std::stable_sort(ranked.begin(), ranked.end(), [](auto& a, auto& b) { return a.first > b.first; });
@@ -236,6 +240,14 @@ void Planner::ResolveMentions() {
 size_t Planner::FindCountFrame() {
   for (size_t i = 0; i < n_; ++i) {
     size_t noun = std::string::npos;
+    if (q_.token_mention[i] >= 0) continue;
+    // "in descending order of the number of X", "with the most number of X": ranking, not counting.
+    bool ranking = false;
+    for (size_t back = 1; back <= 4 && back <= i; ++back) {
+      const std::string& p = W(i - back);
+      ranking = ranking || IsSortWord(p) || p == "by" || SuperlativeDesc(p).has_value() || p == "than";
+    }
+    if (ranking && W(i) == "number") continue;
     if (W(i) == "how" && W(i + 1) == "many") {
       noun = i + 2;
       Use(i), Use(i + 1);
@@ -719,9 +731,11 @@ void Planner::BuildLiteralConditions() {
       plan_.having.push_back(h);
       continue;
     }
-    // The column compared: the nearest column named before the comparison, else after.
+    // The column compared: a measure named right after a bare number ("two beds"), else the
+    // nearest column named before the comparison, else after.
     const Ref* target = nullptr;
-    for (size_t k = start; k-- > 0 && start - k <= 6;) {
+    if (!cmp_at && next != nullptr && !next->is_table() && s_.Column(next->table, next->column).numeric) target = next;
+    for (size_t k = start; target == nullptr && k-- > 0 && start - k <= 6;) {
       const Ref* r = RefAt(k);
       if (r == nullptr) continue;
       if (!r->is_table()) {
@@ -1050,6 +1064,13 @@ void Planner::Finish(PlanResult* out) {
     if (s.agg != Agg::kNone) has_agg = true;
     else if (s.col.column >= 0) has_plain = true;
   }
+  bool count_order = false;
+  for (const OrderItem& o : plan_.order_by) count_order = count_order || o.agg != Agg::kNone;
+  if (count_order && has_plain && plan_.group_by.empty()) {
+    for (const SelectItem& s : plan_.select) {
+      if (s.agg == Agg::kNone && s.col.column >= 0) plan_.group_by.push_back(s.col);
+    }
+  }
   if (has_agg && has_plain && plan_.group_by.empty() && plan_.order_by.empty()) {
     for (const SelectItem& s : plan_.select) {
       if (s.agg == Agg::kNone && s.col.column >= 0) plan_.group_by.push_back(s.col);
@@ -1131,6 +1152,14 @@ void Planner::Finish(PlanResult* out) {
     bool adverb = t.lower.ends_with("ly");
     confidence_ *= verb_like || adverb ? 0.8 : 0.6;
     if (!verb_like && !adverb && lex.IsKnownWord(t.lower) && t.lemma != t.lower) out->unknown_is_noun = true;
+  }
+  // Each table joined beyond the first is a guess about how the question connects them.
+  {
+    std::set<int> tables;
+    for (int t : plan_tables) {
+      if (t >= 0) tables.insert(t);
+    }
+    if (tables.size() > 2) confidence_ *= std::pow(0.85, static_cast<double>(tables.size() - 2));
   }
   // Weak links lower confidence.
   for (int m : used_mentions_) {
