@@ -21,6 +21,8 @@ Usage:
   dataanalyst schema NAME                  tables, columns, types, statistics and keys
   dataanalyst sql NAME "SELECT ..."        run read-only SQL through the guard
         [--csv] [--max-rows N] [--timeout SECONDS]
+  dataanalyst ask NAME "question"          answer a plain-English question with the built-in engine
+        [--max-rows N] [--timeout SECONDS] [--min-confidence X]
   dataanalyst datasets [list | remove NAME]
   dataanalyst eval BENCH.json --db-dir DIR score the question engine on a Spider-format question set
         [--tables tables.json] [--pred-out FILE] [--db DB_ID] [--limit N]
@@ -51,6 +53,7 @@ int RunCli(int argc, char** argv) {
   if (command == "sql") return SqlCommand(rest);
   if (command == "datasets") return DatasetsCommand(rest);
   if (command == "eval") return EvalCommand(rest);
+  if (command == "ask") return AskCommand(rest);
   std::fprintf(stderr, "error: unknown command '%s'\n%s", command.c_str(), kUsage);
   return kExitUsage;
 }

@@ -15,5 +15,6 @@ int SchemaCommand(const Words& words);
 int SqlCommand(const Words& words);
 int DatasetsCommand(const Words& words);
 int EvalCommand(const Words& words);
+int AskCommand(const Words& words);
 
 }  // namespace da
