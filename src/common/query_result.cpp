@@ -1,5 +1,7 @@
 #include "common/query_result.h"
 
+#include <cstdio>
+
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
@@ -177,6 +179,21 @@ std::string QueryResult::ToCsv() const {
   return out;
 }
 
+namespace {
+
+// Terminal tables show reals to 10 significant digits: sums of decimals carry binary noise
+// (6374.389999999875) that helps nobody reading a table. JSON and CSV keep full precision.
+std::string DisplayText(const Value& v) {
+  if (const double* d = std::get_if<double>(&v); d && std::isfinite(*d)) {
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%.10g", *d);
+    return buf;
+  }
+  return ValueToString(v, "NULL");
+}
+
+}  // namespace
+
 std::string QueryResult::ToText(size_t max_width) const {
   if (max_width < 2) max_width = 2;
   const size_t ncols = columns.size();
@@ -194,7 +211,7 @@ std::string QueryResult::ToText(size_t max_width) const {
         any_number |= IsNumber(v);
         all_numbers &= IsNumber(v);
       }
-      cells[r][c] = Truncate(EscapeControls(ValueToString(v, "NULL")), max_width);
+      cells[r][c] = Truncate(EscapeControls(DisplayText(v)), max_width);
       widths[c] = std::max(widths[c], DisplayWidth(cells[r][c]));
     }
     numeric[c] = any_number && all_numbers;

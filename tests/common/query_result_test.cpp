@@ -133,3 +133,18 @@ TEST(QueryResultTextTest, FootersForOneZeroAndTruncatedResults) {
 
 }  // namespace
 }  // namespace da
+
+namespace da {
+namespace {
+
+TEST(QueryResultDisplayTest, TextTableRoundsBinaryNoiseButJsonKeepsIt) {
+  QueryResult r;
+  r.columns = {"total"};
+  r.rows = {{6374.389999999875}, {0.1}};
+  EXPECT_NE(r.ToText().find("6374.39\n"), std::string::npos) << r.ToText();
+  EXPECT_EQ(r.ToJson()["rows"][0][0].get<double>(), 6374.389999999875);
+  EXPECT_NE(r.ToCsv().find("6374.389999999875"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace da
