@@ -1,6 +1,9 @@
 #include "ingest/table_builder.h"
 
+#include <time.h>
+
 #include <algorithm>
+#include <atomic>
 #include <condition_variable>
 #include <deque>
 #include <memory>
@@ -58,6 +61,13 @@ uint64_t ApproxRowBytes(const RowView& row) {
   return n;
 }
 
+// CPU time of the calling thread: unlike wall time, unaffected by other processes' load.
+double ThreadCpuSeconds() {
+  timespec ts;
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+  return static_cast<double>(ts.tv_sec) + static_cast<double>(ts.tv_nsec) * 1e-9;
+}
+
 class ProgressReporter {
  public:
   ProgressReporter(const ProgressFn& fn, uint64_t total) : fn_(fn), total_(total) {}
@@ -98,46 +108,77 @@ struct Batch {
   }
 };
 
-// Pass 1: rows copied out of the reader (whose views die with each callback), so that one
-// thread can parse while the other infers.
+// Pass 1: rows handed from the reading thread to the inferring one. The reader infers the
+// table columns below `split` itself, straight from the reader's views, and copies only the
+// fields of the other columns (their views die with each callback).
 struct RawBatch {
   struct Row {
     int64_t line;
     uint32_t first_field;  // index into field_end
-    uint32_t field_count;
+    uint32_t field_count;  // fields of the row in the file (copied or not)
   };
   size_t source = 0;
+  size_t split = 0;                 // columns < split were inferred by the reader
+  double reader_cpu = 0;            // CPU seconds the reader spent on this batch
   uint64_t approx_bytes = 0;
+  std::vector<uint32_t> copied;     // file field indexes copied for every well-formed row
   std::string arena;
-  std::vector<uint32_t> field_end;  // end offset in arena of each field
+  std::vector<uint32_t> field_end;  // end offset in arena of each copied field
   std::vector<Row> rows;
 
   void Clear() {
     approx_bytes = 0;
+    copied.clear();
     arena.clear();
     field_end.clear();
     rows.clear();
   }
-  void Add(const RowView& row) {
+  // Copies the fields listed in `copied` (none for a row of the wrong width).
+  void Add(const RowView& row, bool well_formed) {
     rows.push_back({row.line, static_cast<uint32_t>(field_end.size()),
                     static_cast<uint32_t>(row.fields.size())});
-    for (std::string_view f : row.fields) {
-      arena.append(f);
-      field_end.push_back(static_cast<uint32_t>(arena.size()));
+    if (well_formed) {
+      for (uint32_t f : copied) {
+        arena.append(row.fields[f]);
+        field_end.push_back(static_cast<uint32_t>(arena.size()));
+      }
     }
     approx_bytes += ApproxRowBytes(row);
   }
-  // Fills `views` with the fields of row `r`.
-  void Fields(size_t r, std::vector<std::string_view>* views) const {
-    const Row& row = rows[r];
-    views->resize(row.field_count);
-    uint32_t begin = row.first_field == 0 ? 0 : field_end[row.first_field - 1];
-    for (uint32_t f = 0; f < row.field_count; ++f) {
-      const uint32_t end = field_end[row.first_field + f];
-      (*views)[f] = std::string_view(arena.data() + begin, end - begin);
-      begin = end;
-    }
+  // The k-th copied field of row `r`.
+  std::string_view Field(size_t r, size_t k) const {
+    const uint32_t i = rows[r].first_field + static_cast<uint32_t>(k);
+    const uint32_t begin = i == 0 ? 0 : field_end[i - 1];
+    return std::string_view(arena.data() + begin, field_end[i] - begin);
   }
+};
+
+// Decides when the pass-1 reader should hand one more column to the inferring thread: when,
+// over kBatchesPerDecision batches read at the current split, the reader spent more CPU time
+// than the inferring thread by more than one column's share of the latter. CPU rather than
+// wall time, so that other processes' load does not skew it; averaged, so that the first
+// batches (cold caches, page faults on the input) do not.
+class SplitBalance {
+ public:
+  void Observe(const RawBatch& batch, double own_cpu, std::atomic<size_t>* split) {
+    if (batch.split != split->load(std::memory_order_relaxed) || batch.split == 0 || batch.copied.empty())
+      return;  // read before the last move, or nothing left to move
+    if (++skipped_ <= kWarmUpBatches) return;
+    reader_ += batch.reader_cpu;
+    own_ += own_cpu;
+    if (++batches_ < kBatchesPerDecision) return;
+    if (reader_ - own_ > own_ / static_cast<double>(batch.copied.size())) {
+      split->store(batch.split - 1, std::memory_order_relaxed);
+    }
+    reader_ = own_ = 0;
+    batches_ = 0;
+  }
+
+ private:
+  static constexpr int kWarmUpBatches = 2;
+  static constexpr int kBatchesPerDecision = 4;
+  int skipped_ = 0, batches_ = 0;
+  double reader_ = 0, own_ = 0;
 };
 
 // Bounded hand-off between one producer and one consumer. Batches circulate between the
@@ -257,13 +298,13 @@ class TableBuild {
     return Status::Ok();
   }
 
-  Status Reject(const RowSource& source, const RowView& row) {
+  Status Reject(const RowSource& source, int64_t line, size_t field_count) {
     ++rejected_;
-    std::string reason = FieldCountReason(source.header().size(), row.fields.size());
+    std::string reason = FieldCountReason(source.header().size(), field_count);
     if (first_rejected_.empty()) {
-      first_rejected_ = source.name() + ":" + std::to_string(row.line) + ": " + reason;
+      first_rejected_ = source.name() + ":" + std::to_string(line) + ": " + reason;
     }
-    report_->AddRejected({source.name(), row.line, std::move(reason)});
+    report_->AddRejected({source.name(), line, std::move(reason)});
     if (rejected_ <= options_.max_rejected_rows) return Status::Ok();
     if (options_.max_rejected_rows == 0) return Status::InvalidArgument(first_rejected_);
     return Status::InvalidArgument(first_rejected_ + " (more than " +
@@ -271,28 +312,35 @@ class TableBuild {
                                    " rows rejected)");
   }
 
-  // Pass 1: every value of every column, plus per-source constancy when it matters. A worker
-  // thread reads and copies rows into batches; this thread infers.
+  // Pass 1: every value of every column, plus per-source constancy when it matters. Two
+  // threads share the inference by columns: a worker thread reads, infers the columns below a
+  // split point itself and copies the other columns' fields into batches, which this thread
+  // infers. The split starts at half the columns and only moves down, one column at a time
+  // while a batch cost the reader more CPU time than this thread by more than one column's
+  // share (so each column moves at most once, at a batch boundary, and its values are still
+  // observed in row order by one thread at a time).
+  // Per-source constancy (several sources) needs whole rows here, so then the worker infers
+  // nothing.
   Status InferTypes(const ProgressReporter& progress) {
     if (plans_.size() > 1) {
       constancy_.assign(columns_.size(), std::vector<Constancy>(plans_.size()));
       may_identify_source_.assign(columns_.size(), true);
     }
+    std::atomic<size_t> split(plans_.size() > 1 ? 0 : columns_.size() / 2);
     BatchQueue<RawBatch> queue(3, [] { return std::make_unique<RawBatch>(); });
-    std::thread reader([&] { queue.Finish(ReadRows(&queue)); });
+    std::thread reader([&] { queue.Finish(ReadRows(&queue, &split)); });
     Status infer_status;
-    std::vector<std::string_view> fields;
+    std::vector<std::string_view> fields(columns_.size());
     std::vector<uint64_t> bytes_done(plans_.size(), 0);
+    SplitBalance balance;
     while (auto batch = queue.TakeFull()) {
+      const double start = ThreadCpuSeconds();
       const SourcePlan& plan = plans_[batch->source];
       for (size_t r = 0; r < batch->rows.size() && infer_status.ok(); ++r) {
-        batch->Fields(r, &fields);
-        RowView row;
-        row.fields = fields;
-        row.line = batch->rows[r].line;
-        infer_status = InferRow(plan, batch->source, row);
+        infer_status = InferRow(plan, *batch, r, &fields);
         if (!infer_status.ok()) queue.Cancel();
       }
+      balance.Observe(*batch, ThreadCpuSeconds() - start, &split);
       bytes_done[batch->source] += batch->approx_bytes;
       progress.Report(plan.bytes_before + std::min(bytes_done[batch->source], plan.source->byte_size()));
       queue.ReturnFree(std::move(batch));
@@ -308,33 +356,63 @@ class TableBuild {
     return Status::Ok();
   }
 
-  Status ReadRows(BatchQueue<RawBatch>* queue) {
+  Status ReadRows(BatchQueue<RawBatch>* queue, const std::atomic<size_t>* split) {
     std::unique_ptr<RawBatch> batch;
+    double batch_start = 0;
+    auto push = [&] {
+      batch->reader_cpu = ThreadCpuSeconds() - batch_start;
+      queue->PushFull(std::move(batch));
+    };
     for (size_t s = 0; s < plans_.size(); ++s) {
-      Status st = plans_[s].source->ForEachRow([&](const RowView& row) -> Status {
+      const SourcePlan& plan = plans_[s];
+      const size_t expected = plan.column_of_field.size();
+      const int source_index = static_cast<int>(s);
+      Status st = plan.source->ForEachRow([&](const RowView& row) -> Status {
         if (!batch) {
           batch = queue->TakeFree();
           if (!batch) return Status::Internal("type inference stopped");
+          batch_start = ThreadCpuSeconds();
           batch->source = s;
+          batch->split = split->load(std::memory_order_relaxed);
+          for (size_t f = 0; f < expected; ++f)
+            if (plan.column_of_field[f] >= batch->split) batch->copied.push_back(static_cast<uint32_t>(f));
         }
-        batch->Add(row);
-        if (batch->rows.size() == kBatchRows) queue->PushFull(std::move(batch));
+        const bool well_formed = row.fields.size() == expected;
+        if (well_formed && batch->split > 0) {
+          for (size_t f = 0; f < expected; ++f) {
+            const size_t c = plan.column_of_field[f];
+            if (c < batch->split) columns_[c].inference.Observe(row.fields[f], source_index, row.line);
+          }
+        }
+        batch->Add(row, well_formed);
+        if (batch->rows.size() == kBatchRows) push();
         return Status::Ok();
       });
-      if (batch) queue->PushFull(std::move(batch));
+      if (batch) push();
       if (!st.ok()) return st;
     }
     return Status::Ok();
   }
 
-  Status InferRow(const SourcePlan& plan, size_t s, const RowView& row) {
+  // Rejects row `r` of the batch if ragged, else infers the columns the reader left over.
+  Status InferRow(const SourcePlan& plan, const RawBatch& batch, size_t r,
+                  std::vector<std::string_view>* fields) {
+    const RawBatch::Row& row = batch.rows[r];
     const size_t expected = plan.column_of_field.size();
-    if (row.fields.size() != expected) return Reject(*plan.source, row);
-    const int source_index = static_cast<int>(s);
-    for (size_t f = 0; f < expected; ++f) {
-      columns_[plan.column_of_field[f]].inference.Observe(row.fields[f], source_index, row.line);
+    if (row.field_count != expected) return Reject(*plan.source, row.line, row.field_count);
+    const int source_index = static_cast<int>(batch.source);
+    for (size_t k = 0; k < batch.copied.size(); ++k) {
+      const uint32_t f = batch.copied[k];
+      const std::string_view v = batch.Field(r, k);
+      columns_[plan.column_of_field[f]].inference.Observe(v, source_index, row.line);
+      (*fields)[f] = v;
     }
-    if (!constancy_.empty()) TrackConstancy(plan, s, row);
+    if (!constancy_.empty()) {  // the reader inferred nothing: every field was copied
+      RowView view;
+      view.fields = std::span<const std::string_view>(fields->data(), expected);
+      view.line = row.line;
+      TrackConstancy(plan, batch.source, view);
+    }
     return Status::Ok();
   }
 

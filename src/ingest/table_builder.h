@@ -72,11 +72,13 @@ Status PrepareForBulkLoad(sqlite3* db);
 //   and commits its own); on error the caller rolls back/discards the file.
 // - Pass 1 reads every source to infer types and reject ragged rows; pass 2 reads them again
 //   and inserts. In both passes a worker thread runs RowSource::ForEachRow and hands rows over
-//   in batches of 4096 (pass 1: copied text; pass 2: values already converted), while the
-//   calling thread infers (pass 1) or binds and steps prepared multi-row INSERTs (pass 2:
-//   128 rows per statement, text bound SQLITE_STATIC from the batch). The connection and
-//   options.progress are only used from the calling thread; RowSources must allow
-//   ForEachRow on another thread (one call at a time).
+//   in batches of 4096, while the calling thread works on the previous batch. Pass 1: the
+//   worker infers some columns itself and copies the other columns' text, which the calling
+//   thread infers (the split balances the two threads' CPU time; one source only). Pass 2:
+//   the worker converts values and feeds them to the row sink; the calling thread binds and
+//   steps prepared multi-row INSERTs (128 rows per statement, text bound SQLITE_STATIC from
+//   the batch). The connection and options.progress are only used from the calling thread;
+//   RowSources must allow ForEachRow on another thread (one call at a time).
 // - Stored values follow ingest/type_inference.h (booleans 0/1, ISO dates, UTC for zoned
 //   timestamps, TEXT fallback keeping values verbatim).
 // - Appends the table's report to report->tables and its rejected rows to report.

@@ -239,6 +239,35 @@ TEST_F(TableBuilderTest, ManyRowsCrossBatchesAndReportProgress) {
   EXPECT_EQ(last_done, last_total);
 }
 
+// Pass 1 shares inference between two threads by columns, moving columns between them as it
+// goes; every column must still see every value in order, whichever thread infers it.
+TEST_F(TableBuilderTest, InferenceSharedBetweenThreadsSeesEveryValueInOrder) {
+  std::vector<std::vector<std::string>> rows;
+  const int n = 60000;  // ~15 batches: enough for the column split to move
+  for (int i = 0; i < n; ++i) {
+    const std::string s = std::to_string(i);
+    rows.push_back({s, s + ".5", "2023-01-0" + std::to_string(1 + i % 9), i % 2 ? "yes" : "no", "t" + s, s});
+  }
+  rows[50000][0] = "oops";        // first column: late offending value
+  rows[50001][5] = "12,34";       // last column: late offending value
+  rows[59000][5] = "also bad";    // a later one is not the one reported
+  rows[40000] = {"1", "2"};       // ragged, late (a "no" row: the "yes" count stays n / 2)
+  VectorSource src("wide.csv", {"a", "b", "c", "d", "e", "f"}, rows);
+  BuildOptions options;
+  options.max_rejected_rows = 1;
+  ASSERT_TRUE(Build("wide", {&src}, options).ok());
+  EXPECT_EQ(Query("SELECT name, type FROM pragma_table_info('wide') ORDER BY cid"),
+            (std::vector<std::string>{"a|TEXT", "b|REAL", "c|DATE", "d|BOOLEAN", "e|TEXT", "f|TEXT"}));
+  const auto& cols = report_.tables[0].columns;
+  EXPECT_EQ(cols[0].fallback_reason, "line 50002: 'oops' is not a number");
+  EXPECT_EQ(cols[5].fallback_reason, "line 50003: '12,34' is not a number");
+  EXPECT_EQ(report_.tables[0].rows, n - 1);
+  ASSERT_EQ(report_.rejected.size(), 1u);
+  EXPECT_EQ(report_.rejected[0].line, 40002);
+  EXPECT_EQ(Query("SELECT count(*), count(DISTINCT c), sum(d) FROM wide"),
+            (std::vector<std::string>{std::to_string(n - 1) + "|9|" + std::to_string(n / 2)}));
+}
+
 TEST_F(TableBuilderTest, OpensItsOwnTransactionInAutocommitMode) {
   VectorSource src("t.csv", {"a"}, {{"1"}});
   ASSERT_TRUE(sqlite3_get_autocommit(db_.get()));
