@@ -51,6 +51,8 @@ class Status {
 
   // Returns a copy whose message is prefixed with `context` ("orders.csv: ...").
   Status WithContext(const std::string& context) const;
+  // Returns a copy with the same code and `message` instead of this one's.
+  Status WithMessage(std::string message) const;
 
  private:
   Status(Code code, std::string message) : code_(code), message_(std::move(message)) {}

@@ -93,23 +93,6 @@ bool LooksDelimited(std::string_view prefix, bool truncated) {
   return lines >= 2;
 }
 
-// `st` with `message` instead of its own, same code.
-Status WithMessage(const Status& st, std::string message) {
-  switch (st.code()) {
-    case Status::Code::kOk: return st;
-    case Status::Code::kInvalidArgument: return Status::InvalidArgument(std::move(message));
-    case Status::Code::kNotFound: return Status::NotFound(std::move(message));
-    case Status::Code::kAlreadyExists: return Status::AlreadyExists(std::move(message));
-    case Status::Code::kIoError: return Status::IoError(std::move(message));
-    case Status::Code::kCorruption: return Status::Corruption(std::move(message));
-    case Status::Code::kRefused: return Status::Refused(std::move(message));
-    case Status::Code::kTimeout: return Status::Timeout(std::move(message));
-    case Status::Code::kUnsupported: return Status::Unsupported(std::move(message));
-    case Status::Code::kInternal: return Status::Internal(std::move(message));
-  }
-  return st;
-}
-
 // Readers name rows "folder/file.csv:17"; the user needs "archive.zip!folder/file.csv:17".
 // Errors that name none of `entry_paths` are prefixed with the archive instead; errors that
 // already name the archive (from ZipArchive) are kept as they are.
@@ -129,8 +112,8 @@ Status NameArchive(const Status& st, const std::string& archive, const std::vect
       }
     }
   }
-  if (best == std::string::npos) return WithMessage(st, archive + ": " + m);
-  return WithMessage(st, m.substr(0, best) + archive + "!" + m.substr(best));
+  if (best == std::string::npos) return st.WithMessage(archive + ": " + m);
+  return st.WithMessage(m.substr(0, best) + archive + "!" + m.substr(best));
 }
 
 // Keeps at most one CSV entry inflated and parsed; loading another one frees the previous
