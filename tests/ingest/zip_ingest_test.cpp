@@ -243,7 +243,9 @@ TEST_F(ZipIngestTest, ReportsParsedBytesAndMonotoneProgress) {
   for (size_t i = 0; i < calls.size(); ++i) {
     EXPECT_EQ(calls[i].second, 2 * csv_bytes);
     EXPECT_LE(calls[i].first, calls[i].second);
-    if (i) EXPECT_GE(calls[i].first, calls[i - 1].first);
+    if (i) {
+      EXPECT_GE(calls[i].first, calls[i - 1].first);
+    }
   }
   EXPECT_EQ(calls.back().first, 2 * csv_bytes);
 }
