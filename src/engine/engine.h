@@ -15,7 +15,7 @@ namespace da {
 
 struct EngineOptions {
   // Answers below this confidence are returned with answered=false (the reason in message).
-  double min_confidence = 0.5;
+  double min_confidence = 0.7;
   int default_limit = 0;  // 0: no LIMIT unless the question asks for top-k
 };
 

@@ -974,6 +974,15 @@ void Planner::BuildNegatedTables() {
     c.above_average = true;
     c.sub_agg = Agg::kAvg;
     for (size_t k = i; k <= j; ++k) Use(k);
+    // "age is above the average age": the column said before the comparison is the same one.
+    for (size_t k = i; k-- > 0 && i - k <= 4;) {
+      const Ref* r = RefAt(k);
+      if (r != nullptr && !r->is_table() && r->table == target->table && r->column == target->column) {
+        used_mentions_.insert(r->mention);
+        for (size_t t = r->first; t <= r->last; ++t) Use(t);
+        break;
+      }
+    }
     used_mentions_.insert(target->mention);
     for (size_t k = target->first; k <= target->last; ++k) Use(k);
     AddCondition(c, i);
@@ -1148,7 +1157,8 @@ void Planner::Finish(PlanResult* out) {
     if (i < head_end_ && i > 0) out->unknown_is_noun = true;
     bool verb_like = (t.lower.size() > 4 && (t.lower.ends_with("ed") || t.lower.ends_with("ing"))) ||
                      (i > 0 && IsWord(i - 1, {"is", "are", "was", "were", "be", "been", "did", "do", "does", "has", "have",
-                                               "had", "who", "that", "which", "not", "n't", "never", "to"}));
+                                               "had", "who", "that", "which", "not", "n't", "never", "to"})) ||
+                     (i > 0 && RefAt(i - 1) != nullptr && RefAt(i - 1)->is_table());
     bool adverb = t.lower.ends_with("ly");
     confidence_ *= verb_like || adverb ? 0.8 : 0.6;
     if (!verb_like && !adverb && lex.IsKnownWord(t.lower) && t.lemma != t.lower) out->unknown_is_noun = true;

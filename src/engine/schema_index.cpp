@@ -183,32 +183,49 @@ SchemaIndex::SchemaIndex(const Catalog& catalog) : catalog_(catalog) {
       if (to != t) edges_[to].push_back(e);
     }
   }
+  // Paths are asked for many times per question; schemas of a few hundred tables keep a BFS
+  // tree per table (edges_ no longer changes, so the edge pointers stay valid).
+  if (n <= 400) {
+    bfs_parent_.resize(n);
+    bfs_via_.resize(n);
+    for (int t = 0; t < n; ++t) Bfs(t, &bfs_parent_[t], &bfs_via_[t]);
+  }
+}
+
+void SchemaIndex::Bfs(int from, std::vector<int>* parent, std::vector<const FkEdge*>* via) const {
+  const int n = static_cast<int>(tables_.size());
+  parent->assign(n, -2);
+  via->assign(n, nullptr);
+  std::deque<int> queue{from};
+  (*parent)[from] = -1;
+  while (!queue.empty()) {
+    int t = queue.front();
+    queue.pop_front();
+    for (const FkEdge& e : edges_[t]) {
+      int other = e.from_table == t ? e.to_table : e.from_table;
+      if ((*parent)[other] != -2) continue;
+      (*parent)[other] = t;
+      (*via)[other] = &e;
+      queue.push_back(other);
+    }
+  }
 }
 
 std::vector<FkEdge> SchemaIndex::Path(int from, int to) const {
   if (from == to) return {};
-  const int n = static_cast<int>(tables_.size());
-  std::vector<int> prev_edge_table(n, -1);
-  std::vector<const FkEdge*> via(n, nullptr);
-  std::vector<bool> seen(n, false);
-  std::deque<int> queue{from};
-  seen[from] = true;
-  while (!queue.empty()) {
-    int t = queue.front();
-    queue.pop_front();
-    if (t == to) break;
-    for (const FkEdge& e : edges_[t]) {
-      int other = e.from_table == t ? e.to_table : e.from_table;
-      if (seen[other]) continue;
-      seen[other] = true;
-      via[other] = &e;
-      prev_edge_table[other] = t;
-      queue.push_back(other);
-    }
+  std::vector<int> parent_local;
+  std::vector<const FkEdge*> via_local;
+  const std::vector<int>* parent = &parent_local;
+  const std::vector<const FkEdge*>* via = &via_local;
+  if (!bfs_parent_.empty()) {
+    parent = &bfs_parent_[from];
+    via = &bfs_via_[from];
+  } else {
+    Bfs(from, &parent_local, &via_local);
   }
   std::vector<FkEdge> path;
-  if (!seen[to]) return path;
-  for (int t = to; t != from; t = prev_edge_table[t]) path.push_back(*via[t]);
+  if ((*parent)[to] == -2) return path;
+  for (int t = to; t != from; t = (*parent)[t]) path.push_back(*(*via)[t]);
   std::reverse(path.begin(), path.end());
   return path;
 }

@@ -87,6 +87,10 @@ class SchemaIndex {
   std::vector<int> column_base_;
   std::vector<std::vector<FkEdge>> edges_;
   std::unordered_map<std::string, std::vector<TopValue>> top_values_;
+  // Shortest paths from every table, precomputed for schemas small enough (parents per source).
+  std::vector<std::vector<int>> bfs_parent_;
+  std::vector<std::vector<const FkEdge*>> bfs_via_;
+  void Bfs(int from, std::vector<int>* parent, std::vector<const FkEdge*>* via) const;
 };
 
 std::string FoldValueText(std::string_view text);
