@@ -22,7 +22,7 @@ ColumnType ColumnTypeFromDeclared(std::string_view declared) {
   if (d.empty()) return ColumnType::kText;
   if (has("bool") || d == "bit" || d == "tinyint(1)") return ColumnType::kBoolean;
   if (has("timestamp") || has("datetime")) return ColumnType::kTimestamp;
-  if (d == "date") return ColumnType::kDate;
+  if (d == "date" || d == "date text") return ColumnType::kDate;
   // SQLite affinity rules, in their documented order.
   if (has("int")) return ColumnType::kInteger;
   if (has("char") || has("clob") || has("text")) return ColumnType::kText;

@@ -10,7 +10,10 @@ namespace da {
 // Storage in SQLite: INTEGER and BOOLEAN (0/1) as integers, REAL as doubles, DATE
 // ("YYYY-MM-DD") and TIMESTAMP ("YYYY-MM-DD HH:MM:SS[.fff]") as ISO-8601 text, TEXT as UTF-8.
 // The type name is also the column's declared type in the dataset's SQLite file, which is how
-// the catalog reads it back.
+// the catalog reads it back; except that DATE and TIMESTAMP columns are declared "DATE TEXT"
+// and "TIMESTAMP TEXT": "TEXT" gives them TEXT affinity, so SQLite stores the ISO strings
+// as they are instead of first trying to read each one as a number (a bare DATE has NUMERIC
+// affinity), and the name still says what the column holds.
 enum class ColumnType { kInteger, kReal, kBoolean, kDate, kTimestamp, kText };
 
 const char* ColumnTypeName(ColumnType t);  // "INTEGER", "REAL", ...

@@ -68,6 +68,13 @@ double ThreadCpuSeconds() {
   return static_cast<double>(ts.tv_sec) + static_cast<double>(ts.tv_nsec) * 1e-9;
 }
 
+// The declared SQL type of a column (see ingest/column_type.h): ISO date/time text gets TEXT
+// affinity, so SQLite does not try to parse every value as a number on insert.
+std::string DeclaredType(ColumnType type) {
+  const std::string name = ColumnTypeName(type);
+  return type == ColumnType::kDate || type == ColumnType::kTimestamp ? name + " TEXT" : name;
+}
+
 class ProgressReporter {
  public:
   ProgressReporter(const ProgressFn& fn, uint64_t total) : fn_(fn), total_(total) {}
@@ -460,7 +467,7 @@ class TableBuild {
       if (c) sql += ", ";
       sql += QuoteIdentifier(source_file ? kSourceFileColumn : columns_[c].name);
       sql += ' ';
-      sql += source_file ? "TEXT" : ColumnTypeName(columns_[c].type);
+      sql += source_file ? "TEXT" : DeclaredType(columns_[c].type);
     }
     sql += ")";
     DA_RETURN_IF_ERROR(ExecSql(db_, sql).WithContext("creating table " + table_));

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "common/sqlite.h"
+#include "ingest/column_type.h"
 #include "ingest/csv_source.h"
 #include "test_util.h"
 
@@ -92,8 +93,8 @@ TEST_F(TableBuilderTest, StoresTypedValuesAndDeclaresTypes) {
   EXPECT_EQ(src.passes, 2);
 
   EXPECT_EQ(Query("SELECT name, type FROM pragma_table_info('orders') ORDER BY cid"),
-            (std::vector<std::string>{"order_id|INTEGER", "order_date|DATE",
-                                      "shipped_at|TIMESTAMP", "unit_price|REAL", "paid|BOOLEAN",
+            (std::vector<std::string>{"order_id|INTEGER", "order_date|DATE TEXT",
+                                      "shipped_at|TIMESTAMP TEXT", "unit_price|REAL", "paid|BOOLEAN",
                                       "notes|TEXT", "order_|TEXT"}));
   EXPECT_EQ(Query("SELECT typeof(order_id), typeof(order_date), typeof(shipped_at), "
                   "typeof(unit_price), typeof(paid), typeof(notes) FROM orders ORDER BY rowid"),
@@ -117,6 +118,20 @@ TEST_F(TableBuilderTest, StoresTypedValuesAndDeclaresTypes) {
   EXPECT_EQ(t.columns[0].type, ColumnType::kInteger);
   EXPECT_EQ(t.columns[3].label, "Unit Price ($)");
   EXPECT_EQ(t.columns[6].name, "order_");
+}
+
+// Dates and timestamps are declared with TEXT affinity (SQLite then stores the ISO strings
+// without trying each as a number) and the declared names still map back to their types.
+TEST_F(TableBuilderTest, TemporalColumnsHaveTextAffinityAndReadBackAsTheirTypes) {
+  VectorSource src("t.csv", {"day", "at"}, {{"2023-01-05", "2023-01-05 10:00"}});
+  ASSERT_TRUE(Build("t", {&src}).ok());
+  EXPECT_EQ(ColumnTypeFromDeclared("DATE TEXT"), ColumnType::kDate);
+  EXPECT_EQ(ColumnTypeFromDeclared("TIMESTAMP TEXT"), ColumnType::kTimestamp);
+  EXPECT_EQ(ColumnTypeFromDeclared("DATE"), ColumnType::kDate);
+  // TEXT affinity: a number written into the column is stored as text.
+  ASSERT_TRUE(ExecSql(db_.get(), "INSERT INTO t VALUES (20240101, 5)").ok());
+  EXPECT_EQ(Query("SELECT typeof(day), typeof(at) FROM t WHERE rowid = 2"),
+            std::vector<std::string>{"text|text"});
 }
 
 TEST_F(TableBuilderTest, FallbackColumnKeepsEveryValueVerbatim) {
@@ -257,7 +272,7 @@ TEST_F(TableBuilderTest, InferenceSharedBetweenThreadsSeesEveryValueInOrder) {
   options.max_rejected_rows = 1;
   ASSERT_TRUE(Build("wide", {&src}, options).ok());
   EXPECT_EQ(Query("SELECT name, type FROM pragma_table_info('wide') ORDER BY cid"),
-            (std::vector<std::string>{"a|TEXT", "b|REAL", "c|DATE", "d|BOOLEAN", "e|TEXT", "f|TEXT"}));
+            (std::vector<std::string>{"a|TEXT", "b|REAL", "c|DATE TEXT", "d|BOOLEAN", "e|TEXT", "f|TEXT"}));
   const auto& cols = report_.tables[0].columns;
   EXPECT_EQ(cols[0].fallback_reason, "line 50002: 'oops' is not a number");
   EXPECT_EQ(cols[5].fallback_reason, "line 50003: '12,34' is not a number");
@@ -317,7 +332,7 @@ TEST_F(TableBuilderTest, BuildsFromARealCsvFile) {
   ASSERT_TRUE(source.ok()) << source.status().ToString();
   ASSERT_TRUE(Build("orders", {source->get()}).ok());
   EXPECT_EQ(Query("SELECT name, type FROM pragma_table_info('orders') ORDER BY cid"),
-            (std::vector<std::string>{"order_id|INTEGER", "order_date|DATE", "amount|REAL",
+            (std::vector<std::string>{"order_id|INTEGER", "order_date|DATE TEXT", "amount|REAL",
                                       "notes|TEXT"}));
   EXPECT_EQ(Query("SELECT order_id, order_date, amount, notes FROM orders"),
             (std::vector<std::string>{"1|2023-04-03|1250|Leave at door, ring bell",
