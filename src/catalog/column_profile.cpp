@@ -25,6 +25,20 @@ uint64_t BlobSketchHash(uint64_t h) { return MixBits(h ^ 0x2545f4914f6cdd1dULL);
 
 bool IsDigit(char c) { return c >= '0' && c <= '9'; }
 
+// a < b bytewise (as std::string_view compares). The first byte, or the first 8 bytes read
+// as one big-endian word, usually decide without a library call.
+bool BytesLess(std::string_view a, std::string_view b) {
+  if (!a.empty() && !b.empty() && a[0] != b[0])
+    return static_cast<unsigned char>(a[0]) < static_cast<unsigned char>(b[0]);
+  if (a.size() >= 8 && b.size() >= 8) {
+    uint64_t x, y;
+    std::memcpy(&x, a.data(), 8);
+    std::memcpy(&y, b.data(), 8);
+    if (x != y) return __builtin_bswap64(x) < __builtin_bswap64(y);
+  }
+  return a < b;
+}
+
 // "YYYY-MM-DD"
 bool LooksLikeIsoDate(std::string_view s) {
   if (s.size() != 10 || s[4] != '-' || s[7] != '-') return false;
@@ -127,6 +141,11 @@ void IntCounter::Grow() {
 
 bool BytesCounter::Add(std::string_view key, uint64_t h, bool may_insert) {
   if (slots_.empty()) slots_.assign(kInitialSlots, Slot{});
+  // Inline keys are zero-padded in their slot, so comparing one is a fixed-size compare the
+  // compiler inlines, not a library call.
+  const bool inline_key = key.size() <= kInlineBytes;
+  char padded[kInlineBytes] = {};
+  if (inline_key) std::memcpy(padded, key.data(), key.size());
   const size_t mask = slots_.size() - 1;
   for (size_t i = MixBits(h) & mask;; i = (i + 1) & mask) {
     Slot& s = slots_[i];
@@ -134,8 +153,8 @@ bool BytesCounter::Add(std::string_view key, uint64_t h, bool may_insert) {
       if (!may_insert) return false;
       s.hash = h;
       s.length = static_cast<uint32_t>(key.size());
-      if (key.size() <= kInlineBytes) {
-        std::memcpy(s.key.bytes, key.data(), key.size());
+      if (inline_key) {
+        std::memcpy(s.key.bytes, padded, kInlineBytes);
       } else {
         s.key.offset = arena_.size();
         arena_.append(key);
@@ -144,7 +163,8 @@ bool BytesCounter::Add(std::string_view key, uint64_t h, bool may_insert) {
       if (++size_ * 2 > slots_.size()) Grow();
       return true;
     }
-    if (s.hash == h && s.length == key.size() && Bytes(s) == key) {
+    if (s.hash == h && s.length == key.size() &&
+        (inline_key ? std::memcmp(s.key.bytes, padded, kInlineBytes) == 0 : Bytes(s) == key)) {
       ++s.count;
       return true;
     }
@@ -255,8 +275,8 @@ void ColumnAccumulator::AddReal(double v) {
 
 void ColumnAccumulator::AddText(std::string_view v) {
   if (n_text_++ == 0) tmin_ = tmax_ = v;
-  else if (v < tmin_) tmin_ = v;
-  else if (v > tmax_) tmax_ = v;
+  else if (BytesLess(v, tmin_)) tmin_ = v;
+  else if (BytesLess(tmax_, v)) tmax_ = v;
   if (infer_type_ && all_date_times_) {
     if (!LooksLikeIsoDate(v)) {
       all_dates_ = false;

@@ -511,3 +511,35 @@ TEST(TableProfilerTest, TypedProfilePastTheTextCapEqualsAScan) {
 
 }  // namespace
 }  // namespace da
+
+namespace da {
+namespace {
+
+// Text min/max follow SQLite's BINARY order (unsigned bytes), including shared prefixes,
+// prefixes of one another and non-ASCII bytes.
+TEST(ProfilerTextOrderTest, MinMaxMatchSqlite) {
+  SqliteDb db = MemoryDb(R"sql(
+    CREATE TABLE w (t TEXT);
+    INSERT INTO w VALUES ('2023-04-29 01:37:00'), ('2023-04-29 01:37'), ('2023-04-29'),
+      ('zebra'), ('éclair'), ('2023-04-2'), ('Zulu'), ('2023-04-29 01:36:59'), ('a');
+  )sql");
+  Catalog cat = Profile(db.get());
+  const ColumnInfo& t = cat.tables[0].columns[0];
+  auto sql_text = [&](const std::string& sql) {
+    auto st = PrepareSql(db.get(), sql);
+    EXPECT_TRUE(st.ok());
+    EXPECT_EQ(sqlite3_step(st->get()), SQLITE_ROW);
+    return std::string(reinterpret_cast<const char*>(sqlite3_column_text(st->get(), 0)));
+  };
+  EXPECT_EQ(t.min, Value(sql_text("SELECT min(t) FROM w")));
+  EXPECT_EQ(t.max, Value(sql_text("SELECT max(t) FROM w")));
+  EXPECT_EQ(t.max, Value(std::string("éclair")));
+  ASSERT_TRUE(ExecSql(db.get(), "DELETE FROM w WHERE t NOT LIKE '2023%'").ok());
+  Catalog dates = Profile(db.get());
+  EXPECT_EQ(dates.tables[0].columns[0].min, Value(std::string("2023-04-2")));
+  EXPECT_EQ(dates.tables[0].columns[0].max, Value(std::string("2023-04-29 01:37:00")));
+  EXPECT_EQ(dates.tables[0].columns[0].distinct_count, 5);
+}
+
+}  // namespace
+}  // namespace da
