@@ -155,7 +155,7 @@ void Planner::ChooseMainTable() {
   };
   const auto& ms = q_.mentions;
   // 1. The counted noun of "how many X" / "number of X".
-  if (count_noun_ != std::string::npos && q_.token_mention[count_noun_] >= 0) {
+  if (count_noun_ < q_.token_mention.size() && q_.token_mention[count_noun_] >= 0) {
     int t = table_reading(ms[q_.token_mention[count_noun_]]);
     if (t >= 0) {
       plan_.main_table = t;
