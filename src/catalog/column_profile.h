@@ -208,6 +208,16 @@ class ColumnAccumulator {
 
   int64_t nulls() const { return nulls_; }
 
+  // Calls fn(value, count) for every distinct text value, and returns true, when the values
+  // were counted exactly (the column never reached the exact-count cap); otherwise false
+  // without calling fn. Call after Finish.
+  template <typename Fn>
+  bool ForEachExactText(Fn fn) const {
+    if (capped_) return false;
+    texts_.ForEach(fn);
+    return true;
+  }
+
   // Single values, as Add(cells) feeds them. A text value is copied into a pending batch, so
   // `v` need only live for the call.
   void AddNull() { ++nulls_; }

@@ -220,6 +220,11 @@ void FinishColumns(const std::vector<ColumnDecl>& decls, std::vector<ColumnAccum
     c.type = ColumnTypeFromDeclared(c.declared_type);
     c.not_null = decls[i].not_null;
     (*acc)[i].Finish(table->row_count, options.top_values, &c);
+    if (options.values && !table->is_view && c.type == ColumnType::kText) {
+      (*acc)[i].ForEachExactText([&](std::string_view value, int64_t count) {
+        options.values->Add(table->name, c.name, value, count);
+      });
+    }
     table->columns.push_back(std::move(c));
   }
 }

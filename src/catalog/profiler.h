@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "catalog/catalog.h"
+#include "catalog/value_index.h"
 #include "common/status.h"
 #include "ingest/table_builder.h"
 
@@ -65,6 +66,10 @@ struct ProfileOptions {
   // Tables profiled while they were written (by exact table name). ProfileDatabase uses them
   // instead of scanning when the column and row counts match the table; otherwise it scans.
   std::map<std::string, std::shared_ptr<TableProfiler>> written;
+  // When set, receives the distinct values and counts of every TEXT column of every table
+  // (not views) whose values were counted exactly, so the value index is built from the same
+  // pass instead of another read of the data. The builder applies its own size rules.
+  ValueIndexBuilder* values = nullptr;
 };
 
 // Contract:

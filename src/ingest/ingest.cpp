@@ -8,6 +8,7 @@
 
 #include "catalog/metadata.h"
 #include "catalog/profiler.h"
+#include "catalog/value_index.h"
 #include "common/progress_bar.h"
 #include "common/sqlite.h"
 #include "common/strings.h"
@@ -88,15 +89,26 @@ Status LoadTables(sqlite3* db, const fs::path& input, InputKind kind, const Buil
   return ExecSql(db, "COMMIT");
 }
 
-// Builds the catalog of `db`, applies metadata files and saves it at `catalog_path`.
+// Builds the catalog of `db` and its value index in one profiling pass, applies metadata files,
+// and saves both beside the staged data.
 Result<Catalog> BuildCatalog(sqlite3* db, const IngestOptions& options, IngestReport* report,
-                             const fs::path& catalog_path, WrittenProfiles written = {}) {
-  DA_ASSIGN_OR_RETURN(Catalog catalog, ProfileDatabase(db, ProfileOptionsFor(*report, std::move(written))));
+                             const StagedDataset& staged, WrittenProfiles written = {}) {
+  ValueIndexBuilder values;
+  ProfileOptions profile = ProfileOptionsFor(*report, std::move(written));
+  profile.values = &values;
+  DA_ASSIGN_OR_RETURN(Catalog catalog, ProfileDatabase(db, profile));
   if (!options.metadata_files.empty()) {
     DA_ASSIGN_OR_RETURN(Metadata metadata, LoadMetadata(options.metadata_files));
     for (auto& w : ApplyMetadata(metadata, &catalog)) report->warnings.push_back(std::move(w));
   }
-  DA_RETURN_IF_ERROR(catalog.Save(catalog_path.string()));
+  DA_RETURN_IF_ERROR(catalog.Save(staged.catalog_path().string()));
+  if (!catalog.hidden_tables.empty()) {
+    // The profiler saw every table; values of tables the metadata hid must not be linkable,
+    // so this rare case reads the visible tables' values again.
+    DA_RETURN_IF_ERROR(BuildAndSaveValueIndex(db, catalog, staged.values_path().string()));
+  } else {
+    DA_RETURN_IF_ERROR(std::move(values).Finish().Save(staged.values_path().string()));
+  }
   return catalog;
 }
 
@@ -168,7 +180,7 @@ Result<IngestReport> IngestPath(DatasetStore* store, const fs::path& input, cons
     fs::path absolute = fs::canonical(input, ec);
     if (ec) return Status::IoError("cannot resolve " + input.string() + ": " + ec.message());
     DA_ASSIGN_OR_RETURN(SqliteDb db, OpenSqlite(absolute, OpenMode::kReadOnly));
-    DA_ASSIGN_OR_RETURN(Catalog catalog, BuildCatalog(db.get(), options, &report, staged.catalog_path()));
+    DA_ASSIGN_OR_RETURN(Catalog catalog, BuildCatalog(db.get(), options, &report, staged));
     ReportAttachedTables(catalog, &report);
     attached = absolute;
   } else {
@@ -186,7 +198,7 @@ Result<IngestReport> IngestPath(DatasetStore* store, const fs::path& input, cons
     DA_RETURN_IF_ERROR(LoadTables(db.get(), input, kind, build, &report));
     bar.Finish();
     DA_ASSIGN_OR_RETURN(Catalog catalog,
-                        BuildCatalog(db.get(), options, &report, staged.catalog_path(), std::move(written)));
+                        BuildCatalog(db.get(), options, &report, staged, std::move(written)));
   }
   DA_RETURN_IF_ERROR(store->Commit(&staged, report.kind, input.string(), attached));
   report.elapsed_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();

@@ -170,7 +170,8 @@ TEST_F(CliTest, KilledIngestLeavesPreviousVersionQueryable) {
   }
   // The next ingest cleans up the leftovers of the killed ones.
   ASSERT_EQ(Run({"ingest", (inputs_ / "small.csv").string(), "--dataset", "k"}).exit_code, 0);
-  EXPECT_EQ(FilesOf("k"), (std::set<std::string>{".lock", "manifest.json", "v2.catalog.json", "v2.sqlite"}));
+  EXPECT_EQ(FilesOf("k"),
+            (std::set<std::string>{".lock", "manifest.json", "v2.catalog.json", "v2.sqlite", "v2.values.bin"}));
 }
 
 TEST_F(CliTest, BadInputsGetClearErrors) {
