@@ -192,20 +192,21 @@ SchemaIndex::SchemaIndex(const Catalog& catalog) : catalog_(catalog) {
   }
 }
 
-void SchemaIndex::Bfs(int from, std::vector<int>* parent, std::vector<const FkEdge*>* via) const {
+void SchemaIndex::Bfs(int from, std::vector<int>* parent, std::vector<int>* via) const {
   const int n = static_cast<int>(tables_.size());
   parent->assign(n, -2);
-  via->assign(n, nullptr);
+  via->assign(n, -1);
   std::deque<int> queue{from};
   (*parent)[from] = -1;
   while (!queue.empty()) {
     int t = queue.front();
     queue.pop_front();
-    for (const FkEdge& e : edges_[t]) {
+    for (size_t k = 0; k < edges_[t].size(); ++k) {
+      const FkEdge& e = edges_[t][k];
       int other = e.from_table == t ? e.to_table : e.from_table;
       if ((*parent)[other] != -2) continue;
       (*parent)[other] = t;
-      (*via)[other] = &e;
+      (*via)[other] = static_cast<int>(k);
       queue.push_back(other);
     }
   }
@@ -214,9 +215,9 @@ void SchemaIndex::Bfs(int from, std::vector<int>* parent, std::vector<const FkEd
 std::vector<FkEdge> SchemaIndex::Path(int from, int to) const {
   if (from == to) return {};
   std::vector<int> parent_local;
-  std::vector<const FkEdge*> via_local;
+  std::vector<int> via_local;
   const std::vector<int>* parent = &parent_local;
-  const std::vector<const FkEdge*>* via = &via_local;
+  const std::vector<int>* via = &via_local;
   if (!bfs_parent_.empty()) {
     parent = &bfs_parent_[from];
     via = &bfs_via_[from];
@@ -225,7 +226,7 @@ std::vector<FkEdge> SchemaIndex::Path(int from, int to) const {
   }
   std::vector<FkEdge> path;
   if ((*parent)[to] == -2) return path;
-  for (int t = to; t != from; t = (*parent)[t]) path.push_back(*(*via)[t]);
+  for (int t = to; t != from; t = (*parent)[t]) path.push_back(edges_[(*parent)[t]][(*via)[t]]);
   std::reverse(path.begin(), path.end());
   return path;
 }

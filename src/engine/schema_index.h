@@ -89,8 +89,8 @@ class SchemaIndex {
   std::unordered_map<std::string, std::vector<TopValue>> top_values_;
   // Shortest paths from every table, precomputed for schemas small enough (parents per source).
   std::vector<std::vector<int>> bfs_parent_;
-  std::vector<std::vector<const FkEdge*>> bfs_via_;
-  void Bfs(int from, std::vector<int>* parent, std::vector<const FkEdge*>* via) const;
+  std::vector<std::vector<int>> bfs_via_;  // index into edges_[parent] of the edge used
+  void Bfs(int from, std::vector<int>* parent, std::vector<int>* via) const;
 };
 
 std::string FoldValueText(std::string_view text);
