@@ -1,5 +1,7 @@
 #include "catalog/catalog.h"
 
+#include "common/file_util.h"
+
 #include <unistd.h>
 
 #include <cerrno>
@@ -442,26 +444,7 @@ std::string Catalog::ToText() const {
 // ---------------------------------------------------------------------------------------------
 
 Status Catalog::Save(const std::string& path) const {
-  const std::string text = ToJson().dump(1) + "\n";
-  const std::string tmp = path + ".tmp." + std::to_string(::getpid());
-  FILE* f = std::fopen(tmp.c_str(), "wb");
-  if (!f) return Status::IoError("cannot write " + tmp + ": " + std::strerror(errno));
-  bool ok = std::fwrite(text.data(), 1, text.size(), f) == text.size();
-  ok = std::fflush(f) == 0 && ok;
-  ok = ::fsync(fileno(f)) == 0 && ok;  // the rename must not publish a file still in the cache
-  int saved_errno = errno;
-  ok = std::fclose(f) == 0 && ok;
-  if (!ok) {
-    std::remove(tmp.c_str());
-    return Status::IoError("cannot write " + tmp + ": " + std::strerror(saved_errno));
-  }
-  std::error_code ec;
-  std::filesystem::rename(tmp, path, ec);
-  if (ec) {
-    std::remove(tmp.c_str());
-    return Status::IoError("cannot rename " + tmp + " to " + path + ": " + ec.message());
-  }
-  return Status::Ok();
+  return WriteFileAtomically(path, ToJson().dump(1) + "\n");
 }
 
 Result<Catalog> Catalog::Load(const std::string& path) {

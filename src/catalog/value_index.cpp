@@ -1,5 +1,8 @@
 #include "catalog/value_index.h"
 
+#include "common/file_util.h"
+#include "ingest/text_encoding.h"
+
 #include <unistd.h>
 
 #include <algorithm>
@@ -45,24 +48,6 @@ size_t DecodeUtf8(std::string_view s, size_t i, char32_t* cp) {
   }
   *cp = v;
   return n;
-}
-
-void AppendUtf8(char32_t cp, std::string* out) {
-  if (cp < 0x80) {
-    out->push_back(static_cast<char>(cp));
-  } else if (cp < 0x800) {
-    out->push_back(static_cast<char>(0xC0 | (cp >> 6)));
-    out->push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-  } else if (cp < 0x10000) {
-    out->push_back(static_cast<char>(0xE0 | (cp >> 12)));
-    out->push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
-    out->push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-  } else {
-    out->push_back(static_cast<char>(0xF0 | (cp >> 18)));
-    out->push_back(static_cast<char>(0x80 | ((cp >> 12) & 0x3F)));
-    out->push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
-    out->push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-  }
 }
 
 struct FoldRange {
@@ -265,28 +250,6 @@ Status ReadWholeFile(const std::string& path, std::string* bytes) {
   const bool failed = ec || got != bytes->size() || std::ferror(f);
   std::fclose(f);
   if (failed) return Status::IoError("cannot read " + path + (ec ? ": " + ec.message() : std::string()));
-  return Status::Ok();
-}
-
-Status WriteAtomically(const std::string& path, const std::string& bytes) {
-  const std::string tmp = path + ".tmp." + std::to_string(::getpid());
-  FILE* f = std::fopen(tmp.c_str(), "wb");
-  if (!f) return Status::IoError("cannot write " + tmp + ": " + std::strerror(errno));
-  bool ok = std::fwrite(bytes.data(), 1, bytes.size(), f) == bytes.size();
-  ok = std::fflush(f) == 0 && ok;
-  ok = ::fsync(fileno(f)) == 0 && ok;  // the rename must not publish a file still in the cache
-  const int saved_errno = errno;
-  ok = std::fclose(f) == 0 && ok;
-  if (!ok) {
-    std::remove(tmp.c_str());
-    return Status::IoError("cannot write " + tmp + ": " + std::strerror(saved_errno));
-  }
-  std::error_code ec;
-  std::filesystem::rename(tmp, path, ec);
-  if (ec) {
-    std::remove(tmp.c_str());
-    return Status::IoError("cannot rename " + tmp + " to " + path + ": " + ec.message());
-  }
   return Status::Ok();
 }
 
@@ -696,7 +659,7 @@ Status ValueIndex::Save(const std::string& path) const {
     PutString(e.value, &bytes);
   }
   PutInt<uint64_t>(Checksum(bytes), &bytes);
-  return WriteAtomically(path, bytes);
+  return WriteFileAtomically(path, bytes);
 }
 
 Result<ValueIndex> ValueIndex::Load(const std::string& path) {
