@@ -736,6 +736,8 @@ void Planner::BuildLiteralConditions() {
     const Ref* target = nullptr;
     if (!cmp_at && next != nullptr && !next->is_table() && s_.Column(next->table, next->column).numeric) target = next;
     for (size_t k = start; target == nullptr && k-- > 0 && start - k <= 6;) {
+      // A column followed by its own value ("store 20 in 2012") does not own the next one.
+      if (q_.token_literal[k] >= 0 && q_.token_literal[k] != static_cast<int>(li)) break;
       const Ref* r = RefAt(k);
       if (r == nullptr) continue;
       if (!r->is_table()) {
