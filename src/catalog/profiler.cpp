@@ -248,15 +248,6 @@ void SetDeclaredPrimaryKey(const std::vector<ColumnDecl>& decls, TableInfo* tabl
   table->primary_key_declared = true;
 }
 
-std::string NowIsoUtc() {
-  std::time_t now = std::time(nullptr);
-  std::tm tm{};
-  gmtime_r(&now, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return buf;
-}
-
 }  // namespace
 
 struct TableProfiler::Impl {

@@ -83,4 +83,13 @@ Result<double> Args::GetDouble(const std::string& flag, double fallback, double 
   return d;
 }
 
+Result<GuardLimits> LimitsFromArgs(const Args& args, int64_t default_max_rows, double default_timeout_seconds) {
+  DA_ASSIGN_OR_RETURN(int64_t max_rows, args.GetInt("max-rows", default_max_rows, 1, 10'000'000));
+  DA_ASSIGN_OR_RETURN(double timeout, args.GetDouble("timeout", default_timeout_seconds, 0.001, 86400));
+  GuardLimits limits;
+  limits.max_rows = max_rows;
+  limits.timeout = std::chrono::milliseconds(static_cast<int64_t>(timeout * 1000));
+  return limits;
+}
+
 }  // namespace da

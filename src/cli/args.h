@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "common/status.h"
+#include "guard/sql_guard.h"
 
 namespace da {
 
@@ -35,5 +36,9 @@ class Args {
   std::vector<std::string> positionals_;
   std::multimap<std::string, std::string> values_;
 };
+
+// --max-rows and --timeout (seconds) as guard limits, with the given defaults; errors name
+// the flag.
+Result<GuardLimits> LimitsFromArgs(const Args& args, int64_t default_max_rows, double default_timeout_seconds);
 
 }  // namespace da

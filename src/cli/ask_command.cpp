@@ -65,10 +65,8 @@ int AskCommand(const Words& words) {
                                                "[--timeout SECONDS] [--min-confidence X] [--data-dir DIR]"),
                        json, true);
   }
-  auto max_rows = args->GetInt("max-rows", 1000, 1, 10'000'000);
-  if (!max_rows.ok()) return ReportError(max_rows.status(), json, true);
-  auto timeout = args->GetDouble("timeout", 20, 0.001, 86400);
-  if (!timeout.ok()) return ReportError(timeout.status(), json, true);
+  auto limits = LimitsFromArgs(*args, 1000, 20);
+  if (!limits.ok()) return ReportError(limits.status(), json, true);
   EngineOptions options;
   auto min_confidence = args->GetDouble("min-confidence", options.min_confidence, 0, 1);
   if (!min_confidence.ok()) return ReportError(min_confidence.status(), json, true);
@@ -87,11 +85,8 @@ int AskCommand(const Words& words) {
 
   std::optional<QueryResult> result;
   if (answer.answered) {
-    GuardLimits limits;
-    limits.max_rows = *max_rows;
-    limits.timeout = std::chrono::milliseconds(static_cast<int64_t>(*timeout * 1000));
     const auto start = std::chrono::steady_clock::now();
-    auto rows = (*dataset)->Query(answer.sql, limits);
+    auto rows = (*dataset)->Query(answer.sql, *limits);
     timings["execute_ms"] = MillisecondsSince(start);
     if (!rows.ok()) {
       // The engine wrote SQL the database refused: a bug on our side, reported as such.

@@ -96,18 +96,13 @@ int SqlCommand(const Words& words) {
   }
   if (json && args->Has("csv"))
     return ReportError(Status::InvalidArgument("choose one of --json and --csv"), json, true);
-  auto max_rows = args->GetInt("max-rows", 1000, 1, 10'000'000);
-  if (!max_rows.ok()) return ReportError(max_rows.status(), json, true);
-  auto timeout = args->GetDouble("timeout", 20, 0.001, 86400);
-  if (!timeout.ok()) return ReportError(timeout.status(), json, true);
+  auto limits = LimitsFromArgs(*args, 1000, 20);
+  if (!limits.ok()) return ReportError(limits.status(), json, true);
 
   DatasetStore store(DatasetStore::ResolveDataDir(args->Get("data-dir")));
   auto dataset = Dataset::Open(store, args->positionals()[0]);
   if (!dataset.ok()) return ReportError(dataset.status(), json);
-  GuardLimits limits;
-  limits.max_rows = *max_rows;
-  limits.timeout = std::chrono::milliseconds(static_cast<int64_t>(*timeout * 1000));
-  auto result = (*dataset)->Query(args->positionals()[1], limits);
+  auto result = (*dataset)->Query(args->positionals()[1], *limits);
   if (!result.ok()) return ReportError(result.status(), json);
   if (json) {
     PrintJson(result->ToJson());

@@ -59,10 +59,8 @@ int EvalCommand(const Words& words) {
     return ReportError(Status::InvalidArgument(kEvalUsage), json, true);
   auto limit = args->GetInt("limit", 0, 1, INT64_MAX);
   if (args->Has("limit") && !limit.ok()) return ReportError(limit.status(), json, true);
-  auto max_rows = args->GetInt("max-rows", 100'000, 1, 10'000'000);
-  if (!max_rows.ok()) return ReportError(max_rows.status(), json, true);
-  auto timeout = args->GetDouble("timeout", 10, 0.001, 86400);
-  if (!timeout.ok()) return ReportError(timeout.status(), json, true);
+  auto limits = LimitsFromArgs(*args, 100'000, 10);
+  if (!limits.ok()) return ReportError(limits.status(), json, true);
   auto min_confidence = args->GetDouble("min-confidence", EngineOptions().min_confidence, 0, 1);
   if (!min_confidence.ok()) return ReportError(min_confidence.status(), json, true);
 
@@ -86,8 +84,7 @@ int EvalCommand(const Words& words) {
   EngineOptions engine_options;
   engine_options.min_confidence = *min_confidence;
   EvalOptions options;
-  options.limits.max_rows = *max_rows;
-  options.limits.timeout = std::chrono::milliseconds(static_cast<int64_t>(*timeout * 1000));
+  options.limits = *limits;
   if (!json && isatty(STDERR_FILENO)) {
     options.progress = [](size_t done, size_t total) {
       std::fprintf(stderr, "\r%zu/%zu questions", done, total);

@@ -1,6 +1,7 @@
 #include "common/strings.h"
 
 #include <cstdio>
+#include <ctime>
 
 namespace da {
 
@@ -69,6 +70,15 @@ static std::string QuoteWith(std::string_view text, char q) {
 
 std::string QuoteIdentifier(std::string_view name) { return QuoteWith(name, '"'); }
 std::string QuoteLiteral(std::string_view text) { return QuoteWith(text, '\''); }
+
+std::string NowIsoUtc() {
+  std::time_t now = std::time(nullptr);
+  std::tm tm{};
+  gmtime_r(&now, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return buf;
+}
 
 std::string FormatBytes(double bytes) {
   const char* units[] = {"B", "KB", "MB", "GB", "TB"};

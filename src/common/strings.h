@@ -21,6 +21,9 @@ std::string QuoteIdentifier(std::string_view name);
 // Single-quotes an SQL string literal, doubling embedded quotes.
 std::string QuoteLiteral(std::string_view text);
 
+// The current time as ISO-8601 UTC to the second: "2026-11-24T06:20:00Z".
+std::string NowIsoUtc();
+
 // "1.5 MB", "230 KB": for reports.
 std::string FormatBytes(double bytes);
 

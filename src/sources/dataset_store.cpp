@@ -14,6 +14,7 @@
 #include <sstream>
 
 #include "common/file_util.h"
+#include "common/strings.h"
 
 namespace da {
 
@@ -22,15 +23,6 @@ namespace fs = std::filesystem;
 namespace {
 
 constexpr const char* kManifest = "manifest.json";
-
-std::string NowIso() {
-  std::time_t t = std::time(nullptr);
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return buf;
-}
 
 std::string ValuesFileName(int64_t version) { return "v" + std::to_string(version) + ".values.bin"; }
 
@@ -212,7 +204,7 @@ Status DatasetStore::Commit(StagedDataset* staged, const std::string& kind, cons
       {"data", attached_data ? attached_data->string() : staged->data_path_.filename().string()},
       {"catalog", staged->catalog_path_.filename().string()},
       {"values", staged->values_path_.filename().string()},
-      {"created_at", NowIso()},
+      {"created_at", NowIsoUtc()},
   };
   DA_RETURN_IF_ERROR(WriteFileAtomically(staged->dir_ / kManifest, j.dump(2) + "\n"));
   staged->committed_ = true;
