@@ -104,6 +104,12 @@ class RuleEngine : public Engine {
       }
       return "I don't know what " + Join(quoted, ", ") + " refer to" + closest;
     }
+    if (!plan.unplaced_words.empty()) {
+      std::vector<std::string> quoted;
+      for (const std::string& t : plan.unplaced_words) quoted.push_back("'" + t + "'");
+      return "I did not understand what " + Join(quoted, ", ") + " applies to (I read the rest as: " +
+             a.restatement + ")";
+    }
     if (!plan.ok) return plan.problem.empty() ? "I did not understand the question" : plan.problem;
     if (a.sql.empty()) return "The tables this question needs are not connected by any key";
     return "I am not confident I understood the question (I read it as: " + a.restatement + ")";

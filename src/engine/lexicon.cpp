@@ -113,6 +113,7 @@ struct Lexicon::Impl {
   mutable std::unordered_map<std::string, std::string> stems;
   mutable std::unordered_map<std::string, std::vector<std::string>> synonyms;
   mutable std::unordered_map<std::string, std::vector<std::string>> related;
+  mutable std::unordered_map<std::string, std::vector<std::string>> attributes;
   mutable std::unordered_map<std::string, bool> known;
 
   Impl() {
@@ -220,6 +221,41 @@ struct Lexicon::Impl {
     return out;
   }
 
+  std::vector<std::string> AttributesLocked(const std::string& word) const {
+    std::vector<std::string> out;
+    if (!wordnet_ready || !WordNetCanLookUp(word)) return out;
+    std::unordered_set<std::string> seen;
+    std::string buffer = word;
+    const char* base = morphstr(buffer.data(), ADJ);
+    std::string lemma = base != nullptr ? base : word;
+    while (base != nullptr && morphstr(nullptr, ADJ) != nullptr) {
+    }  // drain Morphy's static iteration state
+    std::replace(lemma.begin(), lemma.end(), ' ', '_');
+    auto add_attributes = [&](const Synset& s) {
+      for (int i = 0; i < s.ptrcount; ++i) {
+        if (s.ptrtyp[i] != ATTRIBUTE) continue;
+        SynsetPtr target = read_synset(s.ppos[i], s.ptroff[i], const_cast<char*>(""));
+        if (target == nullptr) continue;
+        for (int w = 0; w < target->wcount; ++w) AddUnique(out, seen, CleanWordNetWord(target->words[w]));
+        free_synset(target);
+      }
+    };
+    SynsetPtr head = findtheinfo_ds(lemma.data(), ADJ, SYNS, ALLSENSES);
+    for (SynsetPtr s = head; s != nullptr; s = s->nextss) {
+      add_attributes(*s);
+      // A satellite adjective ("elderly") carries its attribute on the head it is similar to.
+      for (int i = 0; i < s->ptrcount; ++i) {
+        if (s->ptrtyp[i] != SIMPTR) continue;
+        SynsetPtr similar = read_synset(s->ppos[i], s->ptroff[i], const_cast<char*>(""));
+        if (similar == nullptr) continue;
+        add_attributes(*similar);
+        free_synset(similar);
+      }
+    }
+    if (head != nullptr) free_syns(head);
+    return out;
+  }
+
   std::string StemLocked(const std::string& word) const {
     if (stemmer == nullptr) return word;
     const sb_symbol* stemmed = sb_stemmer_stem(
@@ -263,6 +299,11 @@ std::vector<std::string> Lexicon::Synonyms(std::string_view word) const {
 std::vector<std::string> Lexicon::Related(std::string_view word) const {
   std::string lower = AsciiLower(word);
   return impl_->Cached(impl_->related, lower, [&] { return impl_->RelatedLocked(lower); });
+}
+
+std::vector<std::string> Lexicon::Attributes(std::string_view word) const {
+  std::string lower = AsciiLower(word);
+  return impl_->Cached(impl_->attributes, lower, [&] { return impl_->AttributesLocked(lower); });
 }
 
 bool Lexicon::IsStopWord(std::string_view lower) const {

@@ -27,6 +27,10 @@ class Lexicon {
   // Words related through pertainyms and derivations of the word's own senses ("french" ->
   // "france", "yearly" -> "year", "singer" -> "sing"), lowercased.
   std::vector<std::string> Related(std::string_view word) const;
+  // Nouns naming the attribute an adjective measures, by WordNet's attribute relation, also
+  // through the head of a satellite adjective ("youngest" -> "age", "heavy" -> "weight",
+  // "tall" -> "stature", "height"), lowercased. Empty for words that are not adjectives.
+  std::vector<std::string> Attributes(std::string_view word) const;
   // Function words that carry no schema meaning ("the", "of", "what", "show", "me"). Words
   // that express a query operation are never stop words: negation, comparison, quantity,
   // aggregation, grouping, ranking, ranges ("not", "than", "how", "many", "per", "by", "top",

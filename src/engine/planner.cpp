@@ -38,6 +38,14 @@ bool IsNegation(const std::string& w) {
   return In(w, {"not", "n't", "never", "without", "no", "none", "neither", "nor", "except", "excluding"});
 }
 
+// Operator words whose omission from a plan changes its result.
+bool ChangesMeaning(const std::string& w) {
+  return (SuperlativeDesc(w).has_value() && !In(w, {"top", "bottom"})) || IsNegation(w) ||
+         In(w, {"than", "more", "less", "fewer", "greater", "larger", "bigger", "higher", "lower", "smaller",
+                "over", "under", "above", "below", "between", "before", "after", "since", "exceed", "exceeds",
+                "exceeding", "both", "average", "avg", "mean", "total", "sum", "ascending", "descending"});
+}
+
 bool IsSortWord(const std::string& w) {
   return In(w, {"sorted", "sort", "ordered", "order", "arranged", "ranked", "rank", "sorting", "ordering"});
 }
@@ -98,6 +106,7 @@ class Planner {
   size_t FindCountFrame();
   void BuildHead();
   void BuildGroups();
+  void FindOrderRange();
   void BuildSuperlatives();
   void BuildLiteralConditions();
   void BuildValueConditions();
@@ -119,7 +128,7 @@ class Planner {
     return EntityColumn(table);
   }
   bool Reach(int table) const { return plan_.main_table < 0 || s_.Reachable(plan_.main_table, table); }
-  std::optional<size_t> ComparatorBefore(size_t lit_first, CmpOp* op) const;
+  std::optional<size_t> ComparatorBefore(size_t lit_first, CmpOp* op, const Ref** between) const;
   void AddCondition(Condition c, size_t at);
 
   const LinkedQuestion& q_;
@@ -138,6 +147,7 @@ class Planner {
   int counted_table_ = -1;
   int extra_join_ = -1;  // a table counted (superlative/having) that must be joined
   std::string problem_;
+  std::optional<bool> range_desc_;  // "from highest to lowest": the sort direction
   std::vector<std::pair<size_t, Condition>> conditions_;  // with their token position
 };
 
@@ -488,6 +498,23 @@ void Planner::BuildGroups() {
   }
 }
 
+void Planner::FindOrderRange() {
+  // "from the oldest to the youngest", "from most to least": a sort direction, not a pick.
+  auto skip_the = [&](size_t k) { return W(k) == "the" ? k + 1 : k; };
+  for (size_t i = 0; i < n_; ++i) {
+    if (W(i) != "from") continue;
+    size_t a = skip_the(i + 1);
+    std::optional<bool> first = SuperlativeDesc(W(a));
+    if (!first || W(a + 1) != "to") continue;
+    size_t b = skip_the(a + 2);
+    std::optional<bool> second = SuperlativeDesc(W(b));
+    if (!second || *second == *first) continue;
+    range_desc_ = *first;
+    for (size_t k = i; k <= b; ++k) Use(k);
+    return;
+  }
+}
+
 void Planner::BuildSuperlatives() {
   for (size_t i = 0; i < n_; ++i) {
     if (used_[i] || q_.token_mention[i] >= 0) continue;
@@ -626,6 +653,7 @@ std::optional<ColRef> Planner::RelatedColumn(size_t i, int table) const {
   std::vector<std::string> related = lex.Related(lemma);
   for (const std::string& s : lex.Synonyms(lemma)) related.push_back(s);
   for (const std::string& s : lex.Synonyms(W(i))) related.push_back(s);
+  for (const std::string& s : lex.Attributes(W(i))) related.push_back(s);
   related.push_back(lemma);
   std::vector<std::string> stems;
   for (const std::string& r : related) stems.push_back(lex.Stem(r));
@@ -649,13 +677,27 @@ std::optional<ColRef> Planner::RelatedColumn(size_t i, int table) const {
   return std::nullopt;
 }
 
-std::optional<size_t> Planner::ComparatorBefore(size_t at, CmpOp* op) const {
-  // Look back up to four tokens for a comparison phrase ending right before the literal.
-  for (size_t back = 1; back <= 4 && back <= at; ++back) {
+std::optional<size_t> Planner::ComparatorBefore(size_t at, CmpOp* op, const Ref** between) const {
+  // Look back up to four tokens for a comparison phrase ending right before the literal; one
+  // column may sit between them ("above age 20", "a greater weight than 10").
+  *between = nullptr;
+  for (size_t back = 1; back <= 5 && back <= at; ++back) {
     size_t i = at - back;
     const std::string& w = W(i);
+    if (q_.token_literal[i] >= 0) break;  // another value's comparison
+    if (const Ref* r = RefAt(i); r != nullptr && !r->is_table() && *between == nullptr && r->last == i) {
+      *between = r;
+      back += r->last - r->first;
+      continue;
+    }
     if (w == "than" && i > 0) {
-      const std::string& p = W(i - 1);
+      size_t pi = i - 1;
+      if (const Ref* r = RefAt(pi); r != nullptr && !r->is_table() && *between == nullptr && r->first > 0) {
+        *between = r;  // "more cylinders than 4"
+        pi = r->first - 1;
+      }
+      const std::string& p = W(pi);
+      i = pi + 1;
       bool no = i > 1 && IsWord(i - 2, {"no", "not"});
       if (In(p, {"more", "greater", "larger", "bigger", "higher", "older", "longer", "heavier", "taller", "later"})) {
         *op = no ? CmpOp::kLe : CmpOp::kGt;
@@ -687,7 +729,9 @@ void Planner::BuildLiteralConditions() {
     if (lit.first_token > 0 && IsWord(lit.first_token - 1, {"top", "first"})) continue;
     if (lit.ordinal || lit.kind == Literal::Kind::kMonth || lit.kind == Literal::Kind::kQuarter) continue;
     CmpOp op = CmpOp::kEq;
-    std::optional<size_t> cmp_at = ComparatorBefore(lit.first_token, &op);
+    const Ref* between = nullptr;
+    std::optional<size_t> cmp_at = ComparatorBefore(lit.first_token, &op, &between);
+    if (!cmp_at) between = nullptr;
     size_t after = lit.last_token + 1;
     if (IsWord(after, {"or"}) && IsWord(after + 1, {"more", "greater", "higher", "above", "over", "later", "after"})) {
       op = CmpOp::kGe, cmp_at = lit.first_token, Use(after), Use(after + 1);
@@ -733,8 +777,8 @@ void Planner::BuildLiteralConditions() {
     }
     // The column compared: a measure named right after a bare number ("two beds"), else the
     // nearest column named before the comparison, else after.
-    const Ref* target = nullptr;
-    if (!cmp_at && next != nullptr && !next->is_table() && s_.Column(next->table, next->column).numeric) target = next;
+    const Ref* target = between;
+    if (target == nullptr && !cmp_at && next != nullptr && !next->is_table() && s_.Column(next->table, next->column).numeric) target = next;
     for (size_t k = start; target == nullptr && k-- > 0 && start - k <= 6;) {
       // A column followed by its own value ("store 20 in 2012") does not own the next one.
       if (q_.token_literal[k] >= 0 && q_.token_literal[k] != static_cast<int>(li)) break;
@@ -997,15 +1041,7 @@ void Planner::BuildOrder() {
     if (In(W(i), {"descending", "desc", "decreasing", "reverse"})) desc_word = true, Use(i);
     if (In(W(i), {"ascending", "asc", "increasing"})) asc_word = true, Use(i);
   }
-  if (!desc_word) {
-    for (size_t i = 0; i + 2 < n_; ++i) {
-      if (W(i) == "from" && In(W(i + 1), {"highest", "largest", "most", "biggest", "greatest", "oldest", "latest"}) &&
-          W(i + 2) == "to") {
-        desc_word = true;
-        Use(i), Use(i + 1), Use(i + 2), Use(i + 3);
-      }
-    }
-  }
+  if (!desc_word && range_desc_) desc_word = *range_desc_;
   for (size_t i = 0; i < n_; ++i) {
     if (In(W(i), {"alphabetically", "alphabetical"}) || (W(i) == "alphabetic" && W(i + 1) == "order")) {
       Use(i);
@@ -1152,6 +1188,14 @@ void Planner::Finish(PlanResult* out) {
       continue;
     }
     if (t.kind != Token::Kind::kWord || lex.IsStopWord(t.lower)) continue;
+    bool in_total = t.lower == "total" && i > 0 && W(i - 1) == "in";  // "how many ... in total"
+    if (ChangesMeaning(t.lower) && !in_total) {
+      // An ordering, comparison, negation or aggregate left out changes the answer: a plan
+      // without it answers another question.
+      confidence_ *= 0.5;
+      out->unplaced_words.push_back(t.text);
+      continue;
+    }
     if (IsOperatorWord(t.lower)) continue;
     if (In(t.lower, {"name", "names", "many", "much", "number", "all", "and", "or", "both", "also", "than"})) continue;
     out->unknown_terms.push_back(t.text);
@@ -1191,6 +1235,7 @@ PlanResult Planner::Run() {
   ResolveMentions();
   BuildHead();
   BuildGroups();
+  FindOrderRange();
   BuildSuperlatives();
   BuildLiteralConditions();
   BuildValueConditions();

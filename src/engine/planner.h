@@ -20,6 +20,8 @@ struct PlanResult {
   // measure (then the engine declines rather than guess).
   std::vector<std::string> unknown_terms;
   bool unknown_is_noun = false;
+  // Operator words ("youngest", "not", "above") the plan does not account for.
+  std::vector<std::string> unplaced_words;
   std::string problem;      // why no plan, when !ok
 };
 
