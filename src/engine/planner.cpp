@@ -115,6 +115,8 @@ class Planner {
   bool OrderByRelatedColumn(size_t i, int table, bool desc, int k);
   std::optional<ColRef> RelatedColumn(size_t i, int table) const;
   void Finish(PlanResult* out);
+  void NegationsAsSubqueries();
+  void ConjunctionsAsIntersections();
 
   ColRef EntityColumn(int table) const {
     const TableEntry& te = s_.tables()[table];
@@ -1145,15 +1147,8 @@ void Planner::Finish(PlanResult* out) {
     if (!dup) unique.push_back(s);
   }
   plan_.select = std::move(unique);
-  // Equalities on one column cannot all hold: they are alternatives.
-  for (size_t i = 1; i < plan_.where.size(); ++i) {
-    for (size_t j = 0; j < i; ++j) {
-      if (plan_.where[i].op == CmpOp::kEq && plan_.where[j].op == CmpOp::kEq && plan_.where[i].col == plan_.where[j].col &&
-          plan_.where[i].part == plan_.where[j].part && j + 1 == i) {
-        plan_.where[i].or_with_previous = true;
-      }
-    }
-  }
+  NegationsAsSubqueries();
+  ConjunctionsAsIntersections();
   // A table named in the question and reached through the plan's columns is explained.
   std::set<int> plan_tables{plan_.main_table};
   for (const SelectItem& s : plan_.select) plan_tables.insert(s.col.table);
@@ -1221,6 +1216,74 @@ void Planner::Finish(PlanResult* out) {
   for (int m : used_mentions_) {
     auto it = refs_.find(m);
     if (it != refs_.end()) confidence_ *= 0.5 + 0.5 * std::min(1.0, it->second.score);
+  }
+}
+
+void Planner::NegationsAsSubqueries() {
+  // "students who do not have a cat" excludes the students having one; it is not "students
+  // with some pet other than a cat".
+  for (Condition& c : plan_.where) {
+    if (c.op != CmpOp::kNe && c.op != CmpOp::kNotLike) continue;
+    if (c.col.table < 0 || c.col.table == plan_.main_table) continue;
+    ColRef key = EntityKey(plan_.main_table);
+    auto sub = std::make_shared<QueryPlan>();
+    sub->main_table = plan_.main_table;
+    sub->select.push_back(SelectItem{Agg::kNone, key});
+    Condition inner = c;
+    inner.op = c.op == CmpOp::kNe ? CmpOp::kEq : CmpOp::kLike;
+    inner.or_with_previous = false;
+    sub->where.push_back(std::move(inner));
+    Condition outer;
+    outer.col = key;
+    outer.op = CmpOp::kNotIn;
+    outer.subquery = std::move(sub);
+    outer.or_with_previous = c.or_with_previous;
+    c = std::move(outer);
+  }
+}
+
+void Planner::ConjunctionsAsIntersections() {
+  // Two values of one column joined by "and": one row cannot hold both, so either the values
+  // are alternatives ("singers from France and Spain") or the shown entity must be related to
+  // rows holding each ("countries that speak English and Dutch": INTERSECT).
+  bool both = false;
+  for (size_t i = 0; i < n_; ++i) both = both || (W(i) == "both" && !used_[i]);
+  for (size_t i = 1; i < plan_.where.size(); ++i) {
+    Condition& a = plan_.where[i - 1];
+    Condition& b = plan_.where[i];
+    if (a.op != CmpOp::kEq || b.op != CmpOp::kEq || !(a.col == b.col) || a.part != b.part) continue;
+    if (b.or_with_previous) continue;
+    bool shows_references = !plan_.select.empty();
+    for (const SelectItem& item : plan_.select) {
+      shows_references = shows_references && item.agg == Agg::kNone && item.col.table == plan_.main_table &&
+                         item.col.column >= 0 && s_.Column(item.col.table, item.col.column).key &&
+                         !s_.Info(item.col.table, item.col.column).is_primary_key;
+    }
+    if (!both && a.col.table == plan_.main_table && !shows_references) {
+      b.or_with_previous = true;
+      continue;
+    }
+    bool counting = plan_.select.size() == 1 && plan_.select[0].agg == Agg::kCount && plan_.select[0].col.column < 0;
+    if (!plan_.group_by.empty() || !plan_.having.empty() || !plan_.order_by.empty() || plan_.limit > 0 ||
+        plan_.where.size() > 2 || (!counting && std::any_of(plan_.select.begin(), plan_.select.end(),
+                                                             [](const SelectItem& s) { return s.agg != Agg::kNone; }))) {
+      confidence_ *= 0.5;  // an intersection inside a larger query: beyond this engine
+      return;
+    }
+    QueryPlan lhs = plan_, rhs = plan_;
+    lhs.where.erase(lhs.where.begin() + static_cast<long>(i));
+    rhs.where.erase(rhs.where.begin() + static_cast<long>(i - 1));
+    rhs.where[0].or_with_previous = false;
+    if (counting) lhs.select = rhs.select = {SelectItem{Agg::kNone, EntityKey(plan_.main_table)}};
+    lhs.distinct = rhs.distinct = false;
+    lhs.set_op = SetOp::kIntersect;
+    lhs.set_rhs = std::make_shared<QueryPlan>(std::move(rhs));
+    lhs.count_set = counting;
+    plan_ = std::move(lhs);
+    for (size_t k = 0; k < n_; ++k) {
+      if (W(k) == "both") Use(k);
+    }
+    return;
   }
 }
 

@@ -3,10 +3,13 @@
 // (joins found on the foreign-key graph) and restatement.h into plain English.
 #pragma once
 
+#include <memory>
 #include <string>
 #include <vector>
 
 namespace da {
+
+struct QueryPlan;
 
 enum class Agg { kNone, kCount, kCountDistinct, kSum, kAvg, kMin, kMax };
 
@@ -37,6 +40,9 @@ struct Condition {
   // kNotIn / kIn: col [NOT] IN (SELECT sub_col FROM sub_col.table [WHERE sub_where]).
   ColRef sub_col;
   std::vector<Condition> sub_where;
+  // kNotIn / kIn over a whole plan of its own (joins included) instead of sub_col/sub_where:
+  // col [NOT] IN (<subquery>), the subquery selecting one column.
+  std::shared_ptr<const QueryPlan> subquery;
   bool or_with_previous = false;  // joined to the previous condition with OR
   std::string display_value;      // for restatements: France, 30, 2012
 };
@@ -54,6 +60,8 @@ struct OrderItem {
   bool desc = false;
 };
 
+enum class SetOp { kNone, kIntersect, kExcept };
+
 struct QueryPlan {
   int main_table = -1;
   bool distinct = false;
@@ -66,6 +74,11 @@ struct QueryPlan {
   int limit = 0;  // 0: none
   // Which kind of reading, for restatements: a superlative picks one row.
   bool superlative = false;
+  // This plan's rows INTERSECT / EXCEPT the rows of `set_rhs` (same select list shape);
+  // with count_set the answer is the number of rows of that combination.
+  SetOp set_op = SetOp::kNone;
+  std::shared_ptr<const QueryPlan> set_rhs;
+  bool count_set = false;
 };
 
 }  // namespace da

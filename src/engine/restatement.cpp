@@ -52,6 +52,38 @@ class Restater {
  public:
   Restater(const QueryPlan& p, const SchemaIndex& s) : p_(p), s_(s) {}
 
+  // " where A is x and B is y", or "" without conditions.
+  std::string WherePhrase() const {
+    std::string out;
+    for (size_t i = 0; i < p_.where.size(); ++i) {
+      const Condition& c = p_.where[i];
+      out += i == 0 ? " where " : (c.or_with_previous ? " or " : " and ");
+      if ((c.op == CmpOp::kNotIn || c.op == CmpOp::kIn) && c.subquery != nullptr) {
+        // "there is no pet where pet type is cat"
+        const QueryPlan& sub = *c.subquery;
+        int shown = sub.where.empty() ? sub.main_table : sub.where[0].col.table;
+        out += std::string(c.op == CmpOp::kNotIn ? "there is no " : "there is a ") + s_.TablePhrase(shown, false) +
+               Restater(sub, s_).WherePhrase();
+        continue;
+      }
+      if (c.op == CmpOp::kNotIn || c.op == CmpOp::kIn) {
+        out += std::string(c.op == CmpOp::kNotIn ? "there is no " : "there is a ") +
+               s_.TablePhrase(c.sub_col.table, false);
+        for (const Condition& w : c.sub_where) {
+          out += " with " + s_.ColumnPhrase(w.col.table, w.col.column) + " " + OpWords(w.op) + " " + w.display_value;
+        }
+        continue;
+      }
+      out += Item(Agg::kNone, c.col, c.part) + " " + OpWords(c.op) + " ";
+      if (c.above_average) {
+        out += "the " + AggWord(c.sub_agg) + " " + s_.ColumnPhrase(c.col.table, c.col.column);
+      } else {
+        out += c.display_value;
+      }
+    }
+    return out;
+  }
+
   std::string Text() {
     std::string out;
     bool topk = p_.limit > 1 && !p_.order_by.empty();
@@ -153,29 +185,6 @@ class Restater {
     return Item(o.agg, o.col, TimePart::kNone);
   }
 
-  std::string WherePhrase() const {
-    std::string out;
-    for (size_t i = 0; i < p_.where.size(); ++i) {
-      const Condition& c = p_.where[i];
-      out += i == 0 ? " where " : (c.or_with_previous ? " or " : " and ");
-      if (c.op == CmpOp::kNotIn || c.op == CmpOp::kIn) {
-        out += std::string(c.op == CmpOp::kNotIn ? "there is no " : "there is a ") +
-               s_.TablePhrase(c.sub_col.table, false);
-        for (const Condition& w : c.sub_where) {
-          out += " with " + s_.ColumnPhrase(w.col.table, w.col.column) + " " + OpWords(w.op) + " " + w.display_value;
-        }
-        continue;
-      }
-      out += Item(Agg::kNone, c.col, c.part) + " " + OpWords(c.op) + " ";
-      if (c.above_average) {
-        out += "the " + AggWord(c.sub_agg) + " " + s_.ColumnPhrase(c.col.table, c.col.column);
-      } else {
-        out += c.display_value;
-      }
-    }
-    return out;
-  }
-
   const QueryPlan& p_;
   const SchemaIndex& s_;
 };
@@ -184,7 +193,12 @@ class Restater {
 
 std::string Restate(const QueryPlan& plan, const SchemaIndex& schema) {
   if (plan.main_table < 0) return "";
-  return Restater(plan, schema).Text();
+  std::string text = Restater(plan, schema).Text();
+  if (plan.set_op == SetOp::kNone || plan.set_rhs == nullptr) return text;
+  // "Name of countries where language is English, and also where language is Dutch"
+  text += plan.set_op == SetOp::kIntersect ? ", and also" : ", except those";
+  text += Restater(*plan.set_rhs, schema).WherePhrase();
+  return plan.count_set ? "Number of: " + text : text;
 }
 
 }  // namespace da

@@ -48,6 +48,16 @@ class Writer {
   Writer(const QueryPlan& plan, const SchemaIndex& schema) : plan_(plan), schema_(schema) {}
 
   std::string Write() {
+    std::string sql = WriteOne();
+    if (sql.empty() || plan_.set_op == SetOp::kNone || plan_.set_rhs == nullptr) return sql;
+    std::string rhs = WriteSql(*plan_.set_rhs, schema_);
+    if (rhs.empty()) return "";
+    sql += (plan_.set_op == SetOp::kIntersect ? " INTERSECT " : " EXCEPT ") + rhs;
+    return plan_.count_set ? "SELECT count(*) FROM (" + sql + ")" : sql;
+  }
+
+ private:
+  std::string WriteOne() {
     if (!CollectJoins()) return "";
     std::string sql = "SELECT ";
     if (plan_.distinct) sql += "DISTINCT ";
@@ -79,7 +89,6 @@ class Writer {
     return sql;
   }
 
- private:
   void Need(const ColRef& c, std::vector<int>* tables) {
     if (c.table >= 0 && std::find(tables->begin(), tables->end(), c.table) == tables->end()) {
       tables->push_back(c.table);
@@ -159,6 +168,9 @@ class Writer {
 
   std::string OneCondition(const Condition& c) {
     std::string lhs = Expr(Agg::kNone, c.col, c.part);
+    if ((c.op == CmpOp::kNotIn || c.op == CmpOp::kIn) && c.subquery != nullptr) {
+      return lhs + " " + OpText(c.op) + " (" + WriteSql(*c.subquery, schema_) + ")";
+    }
     if (c.op == CmpOp::kNotIn || c.op == CmpOp::kIn) {
       // The subquery's table is written without an alias of its own; qualify only the outer side.
       std::string sub = "SELECT " + SqlIdentifier(schema_.Info(c.sub_col.table, c.sub_col.column).name) +
