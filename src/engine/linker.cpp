@@ -82,8 +82,8 @@ double SpanScore(const std::vector<TokenForms>& forms, size_t first, size_t last
   if (matched == 0) return 0;
   double mean = sum / matched;
   double coverage = static_cast<double>(matched) / words.size();
-  // Every question word matched a name word exactly (the name may have more words).
-  *exact = all_exact;
+  // Every question word matched a name word exactly, and no name word is left over.
+  *exact = all_exact && coverage >= 1.0;
   return mean * (coverage >= 1.0 ? 1.0 : 0.55 + 0.35 * coverage);
 }
 

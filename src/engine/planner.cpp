@@ -155,6 +155,24 @@ class Planner {
 
 void Planner::ChooseMainTable() {
   // Candidate readings before resolution: the best table reading of each mention.
+  const auto& ms = q_.mentions;
+  // How much of the rest of the question a table holds: its best column or value reading in
+  // each other mention.
+  auto support = [&](int table, const Mention* self) {
+    double sum = 0;
+    for (const Mention& m : ms) {
+      if (&m == self) continue;
+      double best = 0;
+      for (const SchemaCandidate& c : m.schema) {
+        if (c.table == table && c.column >= 0) best = std::max(best, c.score);
+      }
+      for (const ValueCandidate& v : m.values) {
+        if (v.table == table) best = std::max(best, 0.5 * v.score);
+      }
+      sum += best;
+    }
+    return sum;
+  };
   auto table_reading = [&](const Mention& m) -> int {
     if (m.kind != Mention::Kind::kSchema) return -1;
     double best_col = 0, best_table = 0;
@@ -163,9 +181,17 @@ void Planner::ChooseMainTable() {
       if (c.column < 0 && c.score > best_table) best_table = c.score, table = c.table;
       if (c.column >= 0) best_col = std::max(best_col, c.score);
     }
-    return (table >= 0 && best_table >= best_col - 0.05) ? table : -1;
+    if (table < 0 || best_table < best_col - 0.05) return -1;
+    // Tables named alike ("cars": car_makers, car_names, cars_data): the one holding the
+    // columns the question names.
+    double best_support = support(table, &m);
+    for (const SchemaCandidate& c : m.schema) {
+      if (c.column >= 0 || c.table == table || c.score < best_table - 0.05) continue;
+      double sup = support(c.table, &m);
+      if (sup > best_support + 1e-9) best_support = sup, table = c.table;
+    }
+    return table;
   };
-  const auto& ms = q_.mentions;
   // 1. The counted noun of "how many X" / "number of X".
   if (count_noun_ < q_.token_mention.size() && q_.token_mention[count_noun_] >= 0) {
     int t = table_reading(ms[q_.token_mention[count_noun_]]);
@@ -482,6 +508,12 @@ void Planner::BuildGroups() {
     if (r == nullptr) continue;
     Use(i);
     if (i > 0 && IsWord(i - 1, {"for", "in"})) Use(i - 1);
+    if (!aggregated && r->is_table() && r->table == plan_.main_table && W(i) != "by") {
+      // "the age of every teacher": each row, not a group.
+      used_mentions_.insert(r->mention);
+      for (size_t t = r->first; t <= r->last; ++t) Use(t);
+      continue;
+    }
     used_mentions_.insert(r->mention);
     for (size_t t = r->first; t <= r->last; ++t) Use(t);
     ColRef g;
@@ -1120,7 +1152,7 @@ void Planner::Finish(PlanResult* out) {
       if (s.agg == Agg::kNone && s.col.column >= 0) plan_.group_by.push_back(s.col);
     }
   }
-  if (has_agg && has_plain && plan_.group_by.empty() && plan_.order_by.empty()) {
+  if (has_agg && has_plain && plan_.group_by.empty()) {
     for (const SelectItem& s : plan_.select) {
       if (s.agg == Agg::kNone && s.col.column >= 0) plan_.group_by.push_back(s.col);
     }

@@ -143,7 +143,10 @@ class Restater {
     std::string col = s_.ColumnPhrase(c.table, c.column);
     if (part == TimePart::kYear) col = "year of " + col;
     if (part == TimePart::kMonth) col = "month of " + col;
-    if (c.table != p_.main_table) col = s_.TablePhrase(c.table, false) + " " + col;
+    if (c.table != p_.main_table) {
+      std::string table = s_.TablePhrase(c.table, false);
+      if (!col.starts_with(table + " ")) col = table + " " + col;  // "pet type", not "pet pet type"
+    }
     std::string a = AggWord(agg);
     return a.empty() ? col : a + " " + col;
   }
