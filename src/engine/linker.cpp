@@ -49,6 +49,7 @@ bool IsAbbreviation(const std::string& shorter, const std::string& longer) {
 
 double MatchForms(const TokenForms& f, const NameWord& w) {
   const Token& t = *f.token;
+  if (w.initial) return !f.stop && t.lower.size() > w.lower.size() && t.lower.starts_with(w.lower) ? 0.7 : 0;
   if (t.lower == w.lower || t.lemma == w.lemma || (!t.stem.empty() && t.stem == w.stem)) return 1.0;
   if (f.related.count(w.lemma) || f.related.count(w.lower)) return 0.75;
   if (IsAbbreviation(t.lower, w.lower) || IsAbbreviation(w.lower, t.lower)) return 0.6;
@@ -77,7 +78,7 @@ double SpanScore(const std::vector<TokenForms>& forms, size_t first, size_t last
     used[best_j] = true;
     sum += best;
     ++matched;
-    if (best < 1.0) all_exact = false;
+    if (best < 1.0 && !words[best_j].initial) all_exact = false;  // "first name" names fname exactly
   }
   if (matched == 0) return 0;
   double mean = sum / matched;
@@ -198,7 +199,8 @@ LinkedQuestion LinkQuestion(std::string_view question, const SchemaIndex& schema
     if (!word_at(i) || forms[i].stop) continue;
     for (size_t len = 1; len <= kMaxSpan && i + len <= n; ++len) {
       size_t last = i + len - 1;
-      if (!word_at(last) || q.token_literal[last] >= 0) break;
+      // An ordinal word may be part of a name ("first name"); other literals end the span.
+      if (!word_at(last) || (q.token_literal[last] >= 0 && !q.literals[q.token_literal[last]].ordinal)) break;
       if (forms[last].stop) continue;
       bool any_op = false;
       for (size_t k = i; k <= last; ++k) any_op = any_op || forms[k].op;
@@ -228,6 +230,7 @@ LinkedQuestion LinkQuestion(std::string_view question, const SchemaIndex& schema
         consider(ce.table, ce.column, ce.words, 1.0);
         if (!ce.core.empty() && ce.core.size() != ce.words.size()) consider(ce.table, ce.column, ce.core, 0.97);
         consider(ce.table, ce.column, ce.label_words, 1.0);
+        if (!ce.expanded_words.empty()) consider(ce.table, ce.column, ce.expanded_words, 1.0);
         if (len == 1) consider(ce.table, ce.column, ce.description_words, 0.62);
       }
       if (m.schema.empty()) continue;

@@ -15,9 +15,39 @@ NameWord MakeWord(const std::string& lower) {
   return NameWord{lower, lex.Lemma(lower), lex.Stem(lower)};
 }
 
+// "fname" -> initial "f" + "name": an unknown word made of one or two letters glued to a
+// known word of at least four letters is an initial-abbreviated compound (first name).
+bool SplitInitialCompound(const std::string& w, std::vector<NameWord>* out) {
+  const Lexicon& lex = Lexicon::Get();
+  if (w.size() < 5 || lex.IsKnownWord(w)) return false;
+  for (size_t prefix = 1; prefix <= 2; ++prefix) {
+    std::string rest = w.substr(prefix);
+    bool letters = std::all_of(w.begin(), w.begin() + static_cast<long>(prefix), [](char c) { return std::isalpha(static_cast<unsigned char>(c)); });
+    if (!letters || rest.size() < 4 || !lex.IsKnownWord(rest)) continue;
+    NameWord initial = MakeWord(w.substr(0, prefix));
+    initial.initial = true;
+    out->push_back(std::move(initial));
+    out->push_back(MakeWord(rest));
+    return true;
+  }
+  return false;
+}
+
 std::vector<NameWord> MakeWords(std::string_view name) {
   std::vector<NameWord> out;
   for (const std::string& w : SplitIdentifier(name)) out.push_back(MakeWord(w));
+  return out;
+}
+
+// The name's words with initial-abbreviated compounds split, or empty when it has none.
+std::vector<NameWord> ExpandedWords(std::string_view name) {
+  std::vector<NameWord> out;
+  bool any = false;
+  for (const std::string& w : SplitIdentifier(name)) {
+    if (SplitInitialCompound(w, &out)) any = true;
+    else out.push_back(MakeWord(w));
+  }
+  if (!any) out.clear();
   return out;
 }
 
@@ -128,6 +158,7 @@ SchemaIndex::SchemaIndex(const Catalog& catalog) : catalog_(catalog) {
       ce.table = t;
       ce.column = static_cast<int>(c);
       ce.words = MakeWords(col.name);
+      ce.expanded_words = ExpandedWords(col.name);
       for (const NameWord& w : ce.words) {
         bool in_table = std::any_of(te.words.begin(), te.words.end(),
                                     [&](const NameWord& tw) { return tw.lemma == w.lemma; });

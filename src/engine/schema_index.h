@@ -14,6 +14,7 @@ namespace da {
 
 struct NameWord {
   std::string lower, lemma, stem;
+  bool initial = false;  // the first letters of a word ("f" of "fname": first name)
 };
 
 // Splits an identifier or label into lowercase words: snake_case, camelCase, digits and
@@ -24,6 +25,7 @@ struct ColumnEntry {
   int table = -1, column = -1;
   std::vector<NameWord> words;       // from the name
   std::vector<NameWord> core;        // words minus the table's own words ("singer_name" -> name)
+  std::vector<NameWord> expanded_words;  // "fname" -> f(irst) name; empty when the same as words
   std::vector<NameWord> label_words; // from the label, when it differs from the name
   std::vector<NameWord> description_words;
   bool numeric = false;   // INTEGER or REAL and not a key
