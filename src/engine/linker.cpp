@@ -265,13 +265,21 @@ LinkedQuestion LinkQuestion(std::string_view question, const SchemaIndex& schema
       if (len == 1 && forms[i].op && !capital) continue;
       std::string phrase = SpanText(question, q.tokens, i, last);
       std::vector<ValueCandidate> hits = LookUpValue(phrase, schema, values, false);
+      bool by_lemma = false;
+      if (hits.empty() && len == 1 && word_at(i) && q.tokens[i].lemma != q.tokens[i].lower &&
+          q.tokens[i].lemma.size() >= 4) {
+        // A plural of a stored value ("republics" -> Republic).
+        hits = LookUpValue(q.tokens[i].lemma, schema, values, false);
+        for (ValueCandidate& h : hits) h.score *= 0.9;
+        by_lemma = true;
+      }
       if (hits.empty()) continue;
       Mention m;
       m.kind = Mention::Kind::kValue;
       m.first = i, m.last = last;
       m.text = phrase;
       m.values = std::move(hits);
-      double weight = capital ? 1.6 : 0.9;
+      double weight = capital && !by_lemma ? 1.6 : 0.9;
       spans.push_back(Span{i, last, weight * (1.0 + 0.3 * (len - 1)), std::move(m)});
     }
   }

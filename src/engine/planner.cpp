@@ -129,6 +129,14 @@ class Planner {
     if (te.key_column >= 0) return {table, te.key_column};
     return EntityColumn(table);
   }
+  // True when token i ends a value mention that can be a value of `col`.
+  bool HoldsValueOf(size_t i, const ColRef& col) const {
+    if (i >= n_ || q_.token_mention[i] < 0) return false;
+    const Mention& m = q_.mentions[q_.token_mention[i]];
+    if (m.kind != Mention::Kind::kValue || m.last != i) return false;
+    return std::any_of(m.values.begin(), m.values.end(),
+                       [&](const ValueCandidate& v) { return v.table == col.table && v.column == col.column; });
+  }
   bool Reach(int table) const { return plan_.main_table < 0 || s_.Reachable(plan_.main_table, table); }
   std::optional<size_t> ComparatorBefore(size_t lit_first, CmpOp* op, const Ref** between) const;
   void AddCondition(Condition c, size_t at);
@@ -402,6 +410,16 @@ void Planner::BuildHead() {
     ColRef col{r->table, r->column};
     if (r->last + 1 < n_ && q_.token_mention[r->last + 1] >= 0 &&
         q_.mentions[q_.token_mention[r->last + 1]].kind != Mention::Kind::kSchema) {
+      i = r->last;
+      continue;
+    }
+    // "Gelderland district": a column named after one of its values is the value's, not shown.
+    if (r->first > 0 && HoldsValueOf(r->first - 1, col)) {
+      i = r->last;
+      continue;
+    }
+    // "the most populated countries": the measure ranks, it is not shown.
+    if (r->first > 0 && IsWord(r->first - 1, {"most", "least"}) && !plan_.select.empty()) {
       i = r->last;
       continue;
     }
@@ -769,8 +787,10 @@ void Planner::BuildLiteralConditions() {
     size_t after = lit.last_token + 1;
     if (IsWord(after, {"or"}) && IsWord(after + 1, {"more", "greater", "higher", "above", "over", "later", "after"})) {
       op = CmpOp::kGe, cmp_at = lit.first_token, Use(after), Use(after + 1);
+      after += 2;  // "2 or more likes": what is counted follows
     } else if (IsWord(after, {"or"}) && IsWord(after + 1, {"less", "fewer", "lower", "below", "under", "earlier", "before"})) {
       op = CmpOp::kLe, cmp_at = lit.first_token, Use(after), Use(after + 1);
+      after += 2;
     }
     // "between A and B"
     std::optional<Literal> upper;
