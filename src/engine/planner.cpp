@@ -129,6 +129,25 @@ class Planner {
     if (te.key_column >= 0) return {table, te.key_column};
     return EntityColumn(table);
   }
+  static bool IsKeyWord(const std::string& w) {
+    return In(w, {"id", "ids", "code", "codes", "number", "numbers", "no", "key", "keys", "identifier", "identifiers"});
+  }
+  bool NameHasKeyWord(const ColRef& c) const {
+    for (const std::string& w : SplitIdentifier(s_.Info(c.table, c.column).name)) {
+      if (IsKeyWord(w)) return true;
+    }
+    return false;
+  }
+  // True when the mention's own words include an identifier word ("id", "code", "number").
+  bool MentionNamesKey(const Ref& r) const {
+    for (size_t k = r.first; k <= r.last; ++k) {
+      if (IsKeyWord(W(k))) return true;
+      // Written as one identifier ("student_id", "StuID").
+      std::vector<std::string> parts = SplitIdentifier(q_.tokens[k].text);
+      if (parts.size() > 1) return true;
+    }
+    return false;
+  }
   // True when token i ends a value mention that can be a value of `col`.
   bool HoldsValueOf(size_t i, const ColRef& col) const {
     if (i >= n_ || q_.token_mention[i] < 0) return false;
@@ -392,7 +411,14 @@ void Planner::BuildHead() {
     bool op_only = true;
     for (size_t k = m.first; k <= m.last; ++k) op_only = op_only && IsOperatorWord(W(k));
     if (op_only) {
-      const Ref* nr = NextRef(r->last + 1, 1);
+      // Past a list of aggregates ("average, minimum and maximum age") to the measure.
+      size_t j = r->last + 1;
+      while (j < n_ && (IsWord(j, {",", "and", "the"}) ||
+                        (q_.token_mention[j] < 0 && In(W(j), {"average", "avg", "mean", "total", "sum", "maximum",
+                                                               "max", "minimum", "min"})))) {
+        ++j;
+      }
+      const Ref* nr = NextRef(j, 1);
       if (nr != nullptr && !nr->is_table() && s_.Column(nr->table, nr->column).numeric) {
         Agg a = In(W(m.first), {"average", "avg", "mean"}) ? Agg::kAvg
                 : In(W(m.first), {"total", "sum"})       ? Agg::kSum
@@ -415,6 +441,14 @@ void Planner::BuildHead() {
     }
     // "Gelderland district": a column named after one of its values is the value's, not shown.
     if (r->first > 0 && HoldsValueOf(r->first - 1, col)) {
+      i = r->last;
+      continue;
+    }
+    // "names of students" with student_id the only match for students: the entity is named,
+    // not its key column.
+    if (!plan_.select.empty() && s_.Column(col.table, col.column).key && NameHasKeyWord(col) && !MentionNamesKey(*r)) {
+      used_mentions_.insert(r->mention);
+      for (size_t k = r->first; k <= r->last; ++k) Use(k);
       i = r->last;
       continue;
     }
@@ -703,9 +737,13 @@ std::optional<ColRef> Planner::RelatedColumn(size_t i, int table) const {
   const Lexicon& lex = Lexicon::Get();
   std::string lemma = lex.Lemma(W(i));
   std::vector<std::string> related = lex.Related(lemma);
-  for (const std::string& s : lex.Synonyms(lemma)) related.push_back(s);
-  for (const std::string& s : lex.Synonyms(W(i))) related.push_back(s);
+  // The adjective's attribute ("younger" -> age) when WordNet knows one; synonyms only
+  // otherwise, as they range over every sense ("large" -> "expectant").
   for (const std::string& s : lex.Attributes(W(i))) related.push_back(s);
+  if (related.empty()) {
+    for (const std::string& s : lex.Synonyms(lemma)) related.push_back(s);
+    for (const std::string& s : lex.Synonyms(W(i))) related.push_back(s);
+  }
   related.push_back(lemma);
   std::vector<std::string> stems;
   for (const std::string& r : related) stems.push_back(lex.Stem(r));
