@@ -117,6 +117,7 @@ class Planner {
   void Finish(PlanResult* out);
   void NegationsAsSubqueries();
   void ConjunctionsAsIntersections();
+  void AggregatesOverReferencedTable();
 
   ColRef EntityColumn(int table) const {
     const TableEntry& te = s_.tables()[table];
@@ -1239,6 +1240,7 @@ void Planner::Finish(PlanResult* out) {
   plan_.select = std::move(unique);
   NegationsAsSubqueries();
   ConjunctionsAsIntersections();
+  AggregatesOverReferencedTable();
   // A table named in the question and reached through the plan's columns is explained.
   std::set<int> plan_tables{plan_.main_table};
   for (const SelectItem& s : plan_.select) plan_tables.insert(s.col.table);
@@ -1330,6 +1332,40 @@ void Planner::NegationsAsSubqueries() {
     outer.or_with_previous = c.or_with_previous;
     c = std::move(outer);
   }
+}
+
+void Planner::AggregatesOverReferencedTable() {
+  // "the average grade of students who have friends": averaging over the join would count a
+  // student once per friend. Aggregate the referenced table's rows, filtered by existence.
+  if (!plan_.group_by.empty() || !plan_.order_by.empty() || plan_.set_op != SetOp::kNone) return;
+  int target = -1;
+  for (const SelectItem& item : plan_.select) {
+    if (item.agg != Agg::kSum && item.agg != Agg::kAvg) return;
+    if (item.col.table == plan_.main_table || (target >= 0 && item.col.table != target)) return;
+    target = item.col.table;
+  }
+  if (target < 0) return;
+  std::vector<const FkEdge*> links;
+  for (const FkEdge& e : s_.EdgesOf(plan_.main_table)) {
+    if (e.from_table == plan_.main_table && e.to_table == target) links.push_back(&e);
+  }
+  if (links.empty()) return;
+  if (links.size() > 1) confidence_ *= 0.6;  // which of the keys the question means is a guess
+  auto sub = std::make_shared<QueryPlan>();
+  sub->main_table = plan_.main_table;
+  sub->select.push_back(SelectItem{Agg::kNone, ColRef{plan_.main_table, links[0]->from_column}});
+  std::vector<Condition> kept;
+  for (Condition& c : plan_.where) {
+    if (c.col.table == target && c.subquery == nullptr) kept.push_back(c);
+    else sub->where.push_back(c);
+  }
+  Condition exists;
+  exists.col = ColRef{target, links[0]->to_column};
+  exists.op = CmpOp::kIn;
+  exists.subquery = std::move(sub);
+  kept.push_back(std::move(exists));
+  plan_.where = std::move(kept);
+  plan_.main_table = target;
 }
 
 void Planner::ConjunctionsAsIntersections() {
