@@ -26,6 +26,7 @@ nlohmann::json AnswerJson(const std::string& question, const EngineAnswer& answe
           {"restatement", answer.restatement},
           {"confidence", answer.confidence},
           {"alternatives", answer.alternatives},
+          {"doubts", answer.doubts},
           {"unknown_terms", answer.unknown_terms},
           {"suggestions", answer.suggestions},
           {"message", answer.message}};

@@ -56,7 +56,11 @@ class RuleEngine : public Engine {
         if (std::find(a.suggestions.begin(), a.suggestions.end(), s) == a.suggestions.end()) a.suggestions.push_back(s);
       }
     }
-    if (plan.unknown_is_noun) a.confidence *= 0.6;
+    a.doubts = plan.doubts;
+    if (plan.unknown_is_noun) {
+      a.confidence *= 0.6;
+      a.doubts.push_back("an unknown word names what to show (x0.60)");
+    }
     a.answered = plan.ok && !a.sql.empty() && a.confidence >= options_.min_confidence;
     if (a.answered) {
       if (options_.default_limit > 0 && plan.plan.limit == 0) a.sql += " LIMIT " + std::to_string(options_.default_limit);

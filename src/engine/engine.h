@@ -25,6 +25,7 @@ struct EngineAnswer {
   std::string restatement;   // "Number of singers per country"; also set for low-confidence tries
   double confidence = 0;     // 0..1
   std::vector<std::string> alternatives;  // other close readings, restated
+  std::vector<std::string> doubts;        // what lowered the confidence ("unknown word 'churn' (x0.60)")
   // When not answered: the words it could not link and the closest schema names.
   std::vector<std::string> unknown_terms;
   std::vector<std::string> suggestions;

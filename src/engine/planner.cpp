@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <map>
 #include <optional>
 #include <set>
@@ -158,6 +159,13 @@ class Planner {
                        [&](const ValueCandidate& v) { return v.table == col.table && v.column == col.column; });
   }
   bool Reach(int table) const { return plan_.main_table < 0 || s_.Reachable(plan_.main_table, table); }
+  // Lowers confidence by `factor` and says why.
+  void Doubt(double factor, std::string why) {
+    confidence_ *= factor;
+    char f[16];
+    std::snprintf(f, sizeof(f), " (x%.2f)", factor);
+    doubts_.push_back(std::move(why) + f);
+  }
   std::optional<size_t> ComparatorBefore(size_t lit_first, CmpOp* op, const Ref** between) const;
   void AddCondition(Condition c, size_t at);
 
@@ -171,6 +179,7 @@ class Planner {
   std::set<int> used_mentions_;
   QueryPlan plan_;
   double confidence_ = 1.0;
+  std::vector<std::string> doubts_;
   size_t head_end_ = 0;
   bool count_frame_ = false;
   size_t count_noun_ = std::string::npos;  // token index of the counted noun
@@ -518,7 +527,7 @@ void Planner::BuildHead() {
   for (const SelectItem& s : plan_.select) has_plain = has_plain || s.agg == Agg::kNone || s.agg != Agg::kNone;
   if (!has_plain && plan_.main_table >= 0) {
     plan_.select.push_back(SelectItem{Agg::kNone, EntityColumn(plan_.main_table)});
-    if (!which_question) confidence_ *= 0.9;
+    if (!which_question) Doubt(0.9, "nothing named to show: showing " + s_.TablePhrase(plan_.main_table, true));
   }
   // The table named in the head is explained.
   for (size_t i = 0; i < head_end_; ++i) {
@@ -989,7 +998,7 @@ void Planner::BuildValueConditions() {
         used_mentions_.insert(target->mention);
         for (size_t k = target->first; k <= target->last; ++k) Use(k);
       } else {
-        confidence_ *= 0.8;
+        Doubt(0.8, "no column named for the text '" + m.text + "'");
       }
       c.col = col;
       bool named = m.first > 0 && IsWord(m.first - 1, {"named", "called", "titled", "is", "equals", "of", "as"});
@@ -1215,7 +1224,7 @@ void Planner::Finish(PlanResult* out) {
     for (const SelectItem& s : plan_.select) {
       if (s.agg == Agg::kNone && s.col.column >= 0) plan_.group_by.push_back(s.col);
     }
-    confidence_ *= 0.8;
+    Doubt(0.8, "grouped by the shown columns without being asked to");
   }
   // A counted table that is not the main one must be joined: count rows of the join.
   if (extra_join_ >= 0 && extra_join_ != plan_.main_table) {
@@ -1262,7 +1271,7 @@ void Planner::Finish(PlanResult* out) {
       if (r != nullptr && r->is_table() && r->table == plan_.main_table) continue;
       // A named thing left out of the plan.
       if (i == q_.mentions[m].first) {
-        confidence_ *= r != nullptr && r->is_table() ? 0.7 : 0.6;
+        Doubt(r != nullptr && r->is_table() ? 0.7 : 0.6, "'" + q_.mentions[m].text + "' is not used");
         out->unknown_terms.push_back(q_.mentions[m].text);
       }
       continue;
@@ -1270,7 +1279,7 @@ void Planner::Finish(PlanResult* out) {
     if (q_.token_literal[i] >= 0) {
       const Literal& lit = q_.literals[q_.token_literal[i]];
       if (lit.weak || lit.ordinal || lit.kind == Literal::Kind::kString) continue;
-      confidence_ *= 0.5;
+      Doubt(0.5, "the number " + t.text + " is not used");
       out->unknown_terms.push_back(t.text);
       continue;
     }
@@ -1279,7 +1288,7 @@ void Planner::Finish(PlanResult* out) {
     if (ChangesMeaning(t.lower) && !in_total) {
       // An ordering, comparison, negation or aggregate left out changes the answer: a plan
       // without it answers another question.
-      confidence_ *= 0.5;
+      Doubt(0.5, "'" + t.text + "' is not used");
       out->unplaced_words.push_back(t.text);
       continue;
     }
@@ -1293,7 +1302,7 @@ void Planner::Finish(PlanResult* out) {
                                                "had", "who", "that", "which", "not", "n't", "never", "to"})) ||
                      (i > 0 && RefAt(i - 1) != nullptr && RefAt(i - 1)->is_table());
     bool adverb = t.lower.ends_with("ly");
-    confidence_ *= verb_like || adverb ? 0.8 : 0.6;
+    Doubt(verb_like || adverb ? 0.8 : 0.6, "unknown word '" + t.text + "'");
     if (!verb_like && !adverb && lex.IsKnownWord(t.lower) && t.lemma != t.lower) out->unknown_is_noun = true;
   }
   // Each table joined beyond the first is a guess about how the question connects them.
@@ -1302,12 +1311,14 @@ void Planner::Finish(PlanResult* out) {
     for (int t : plan_tables) {
       if (t >= 0) tables.insert(t);
     }
-    if (tables.size() > 2) confidence_ *= std::pow(0.85, static_cast<double>(tables.size() - 2));
+    if (tables.size() > 2) Doubt(std::pow(0.85, static_cast<double>(tables.size() - 2)), std::to_string(tables.size()) + " tables joined");
   }
   // Weak links lower confidence.
   for (int m : used_mentions_) {
     auto it = refs_.find(m);
-    if (it != refs_.end()) confidence_ *= 0.5 + 0.5 * std::min(1.0, it->second.score);
+    if (it != refs_.end() && it->second.score < 1.0) {
+      Doubt(0.5 + 0.5 * it->second.score, "'" + q_.mentions[m].text + "' matches a name loosely");
+    }
   }
 }
 
@@ -1350,7 +1361,7 @@ void Planner::AggregatesOverReferencedTable() {
     if (e.from_table == plan_.main_table && e.to_table == target) links.push_back(&e);
   }
   if (links.empty()) return;
-  if (links.size() > 1) confidence_ *= 0.6;  // which of the keys the question means is a guess
+  if (links.size() > 1) Doubt(0.6, "two keys link the tables");  // which one is meant is a guess
   auto sub = std::make_shared<QueryPlan>();
   sub->main_table = plan_.main_table;
   sub->select.push_back(SelectItem{Agg::kNone, ColRef{plan_.main_table, links[0]->from_column}});
@@ -1393,7 +1404,7 @@ void Planner::ConjunctionsAsIntersections() {
     if (!plan_.group_by.empty() || !plan_.having.empty() || !plan_.order_by.empty() || plan_.limit > 0 ||
         plan_.where.size() > 2 || (!counting && std::any_of(plan_.select.begin(), plan_.select.end(),
                                                              [](const SelectItem& s) { return s.agg != Agg::kNone; }))) {
-      confidence_ *= 0.5;  // an intersection inside a larger query: beyond this engine
+      Doubt(0.5, "an intersection inside a larger query");  // beyond this engine
       return;
     }
     QueryPlan lhs = plan_, rhs = plan_;
@@ -1442,6 +1453,7 @@ PlanResult Planner::Run() {
   out.ok = true;
   out.plan = plan_;
   out.confidence = std::clamp(confidence_, 0.0, 1.0);
+  out.doubts = doubts_;
   return out;
 }
 
@@ -1456,6 +1468,7 @@ PlanResult PlanQuestion(const LinkedQuestion& question, const SchemaIndex& schem
     if (alt.ok) {
       result.alternatives.push_back(alt.plan);
       result.confidence *= 0.85;
+      result.doubts.push_back("another reading is close (x0.85)");
     }
   }
   return result;

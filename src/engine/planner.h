@@ -15,6 +15,7 @@ struct PlanResult {
   bool ok = false;          // a plan was built
   QueryPlan plan;
   double confidence = 0;    // 0..1
+  std::vector<std::string> doubts;  // what lowered the confidence, each with its factor
   std::vector<QueryPlan> alternatives;
   // Content words linked to nothing, and whether one of them looks like a missing column or
   // measure (then the engine declines rather than guess).

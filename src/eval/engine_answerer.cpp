@@ -48,6 +48,7 @@ class EngineAnswerers {
     outcome.restatement = answer.restatement;
     outcome.message = answer.message;
     outcome.confidence = answer.confidence;
+    outcome.doubts = answer.doubts;
     return outcome;
   }
 

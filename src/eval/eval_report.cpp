@@ -84,6 +84,7 @@ nlohmann::json QuestionRecord::ToJson() const {
                       {"confidence", confidence}};
   if (!restatement.empty()) j["restatement"] = restatement;
   if (!message.empty()) j["message"] = message;
+  if (!doubts.empty()) j["doubts"] = doubts;
   if (gold_rows >= 0) j["gold_rows"] = gold_rows;
   if (predicted_rows >= 0) j["predicted_rows"] = predicted_rows;
   return j;

@@ -37,6 +37,7 @@ struct QuestionRecord {
   std::string predicted_sql;  // empty when not answered
   std::string restatement;
   std::string message;  // the answerer's reason when it abstained
+  std::vector<std::string> doubts;
   double confidence = 0;
   // Why not correct: the predicted SQL's error ("SQL error: no such column: x"), the
   // comparison's reason, the gold SQL's error, or why the question was skipped.

@@ -83,6 +83,7 @@ QuestionRecord EvaluateOne(size_t index, const BenchQuestion& q, BenchDatabases*
   record.answered = outcome.answered && !outcome.sql.empty();
   record.predicted_sql = record.answered ? outcome.sql : "";
   record.restatement = outcome.restatement;
+  record.doubts = outcome.doubts;
   record.message = outcome.message;
   record.confidence = outcome.confidence;
 

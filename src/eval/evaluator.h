@@ -27,6 +27,7 @@ struct AnswerOutcome {
   std::string sql;          // when answered
   std::string restatement;  // optional
   std::string message;      // why not answered (optional)
+  std::vector<std::string> doubts;  // what lowered the confidence (optional)
   double confidence = 0;
 };
 
