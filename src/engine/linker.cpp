@@ -224,6 +224,7 @@ LinkedQuestion LinkQuestion(std::string_view question, const SchemaIndex& schema
         const TableEntry& te = schema.tables()[t];
         consider(static_cast<int>(t), -1, te.words, 1.0);
         consider(static_cast<int>(t), -1, te.label_words, 1.0);
+        if (!te.expanded_words.empty()) consider(static_cast<int>(t), -1, te.expanded_words, 1.0);
         if (len == 1) consider(static_cast<int>(t), -1, te.description_words, 0.65);
       }
       for (const ColumnEntry& ce : schema.columns()) {

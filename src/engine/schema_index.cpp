@@ -39,12 +39,36 @@ std::vector<NameWord> MakeWords(std::string_view name) {
   return out;
 }
 
-// The name's words with initial-abbreviated compounds split, or empty when it has none.
+// "countrylanguage" -> "country" + "language": an unknown word that is two known words run
+// together (each of three letters or more; the longest known first part wins), else a known
+// word of four letters or more followed by an unknown one of four or more ("highschooler" ->
+// "high" + "schooler").
+bool SplitClosedCompound(const std::string& w, std::vector<NameWord>* out) {
+  const Lexicon& lex = Lexicon::Get();
+  if (w.size() < 7 || lex.IsKnownWord(w)) return false;
+  if (!std::all_of(w.begin(), w.end(), [](char c) { return std::isalpha(static_cast<unsigned char>(c)); })) return false;
+  auto usable = [&](const std::string& part) { return lex.IsKnownWord(part) && !lex.IsStopWord(part); };
+  for (int pass = 0; pass < 2; ++pass) {
+    for (size_t cut = w.size() - (pass == 0 ? 3 : 4); cut >= (pass == 0 ? 3 : 4); --cut) {
+      std::string head = w.substr(0, cut), tail = w.substr(cut);
+      // An inflected head ("highs" + "chooler") is no part of a compound.
+      if (usable(head) && (pass == 0 ? usable(tail) : lex.Lemma(head) == head)) {
+        out->push_back(MakeWord(head));
+        out->push_back(MakeWord(tail));
+        return true;
+      }
+    }
+  }
+  return false;
+}
+
+// The name's words with initial-abbreviated and closed compounds split, or empty when it has
+// none.
 std::vector<NameWord> ExpandedWords(std::string_view name) {
   std::vector<NameWord> out;
   bool any = false;
   for (const std::string& w : SplitIdentifier(name)) {
-    if (SplitInitialCompound(w, &out)) any = true;
+    if (SplitInitialCompound(w, &out) || SplitClosedCompound(w, &out)) any = true;
     else out.push_back(MakeWord(w));
   }
   if (!any) out.clear();
@@ -141,6 +165,7 @@ SchemaIndex::SchemaIndex(const Catalog& catalog) : catalog_(catalog) {
     const TableInfo& info = catalog.tables[t];
     TableEntry& te = tables_[t];
     te.words = MakeWords(info.name);
+    te.expanded_words = ExpandedWords(info.name);
     if (!info.label.empty() && !EqualsIgnoreCase(info.label, info.name)) {
       te.label_words = MakeWords(info.label);
       if (SameWords(te.label_words, te.words)) te.label_words.clear();
@@ -213,6 +238,23 @@ SchemaIndex::SchemaIndex(const Catalog& catalog) : catalog_(catalog) {
       edges_[t].push_back(e);
       if (to != t) edges_[to].push_back(e);
     }
+  }
+  // Of two keys from one table to another (friend.student_id and friend.friend_id, both naming
+  // a student), the one named like its own table names the other party: joins take the other.
+  auto self_named = [&](const FkEdge& e) {
+    const Lexicon& lex = Lexicon::Get();
+    for (const std::string& w : SplitIdentifier(Info(e.from_table, e.from_column).name)) {
+      if (w == "id" || w.size() < 3) continue;
+      for (const NameWord& tw : tables_[e.from_table].words) {
+        if (lex.Stem(w) == tw.stem) return true;
+      }
+    }
+    return false;
+  };
+  for (std::vector<FkEdge>& list : edges_) {
+    std::stable_sort(list.begin(), list.end(), [&](const FkEdge& a, const FkEdge& b) {
+      return !self_named(a) && self_named(b);
+    });
   }
   // Paths are asked for many times per question; schemas of a few hundred tables keep a BFS
   // tree per table (edges_ no longer changes, so the edge pointers stay valid).

@@ -37,6 +37,7 @@ struct ColumnEntry {
 
 struct TableEntry {
   std::vector<NameWord> words;
+  std::vector<NameWord> expanded_words;  // compounds split ("highschooler"); empty if none
   std::vector<NameWord> label_words;
   std::vector<NameWord> description_words;
   int name_column = -1;  // index of its name-like column (TEXT named name/title/*_name), else -1

@@ -78,8 +78,9 @@ TimeGrain TextGrain(std::string_view s) {
   return TimeGrain::kNone;
 }
 
-// Lower-case words of a column name: split at non-alphanumerics and camelCase humps.
-std::vector<std::string> NameWords(std::string_view name) {
+}  // namespace
+
+std::vector<std::string> ColumnNameWords(std::string_view name) {
   std::vector<std::string> words;
   std::string cur;
   auto flush = [&] {
@@ -101,6 +102,8 @@ std::vector<std::string> NameWords(std::string_view name) {
   flush();
   return words;
 }
+
+namespace {
 
 bool HasWord(const std::vector<std::string>& words, std::initializer_list<std::string_view> any) {
   for (const auto& w : words)
@@ -144,7 +147,8 @@ bool NameSaysMeasure(std::string_view name, const std::vector<std::string>& word
 
 struct Scan {
   size_t non_null = 0, ints = 0, reals = 0, texts = 0;
-  bool all_integral = true, all_year_range = true, all_month_range = true, all_non_negative = true, all_zero_one = true;
+  bool all_integral = true, all_year_range = true, all_month_range = true;
+  bool all_non_negative = true, all_zero_one = true;
   std::optional<TimeGrain> text_grain;  // common grain of the text values; kNone once they disagree
   bool text_years = true;               // every text value is 4 digits 1800..2200
   bool text_months = true;              // every text value is 1-2 digits 1..12
@@ -202,7 +206,7 @@ Scan ScanColumn(const QueryResult& result, size_t col, size_t max_rows) {
 }
 
 void AssignRole(const std::string& name, const Scan& scan, ColumnInfo& info) {
-  const auto words = NameWords(name);
+  const auto words = ColumnNameWords(name);
   const size_t numbers = scan.ints + scan.reals;
   if (scan.non_null == 0) {
     info.role = ColumnRole::kEmpty;
@@ -258,7 +262,8 @@ std::vector<ColumnInfo> InferColumnRoles(const QueryResult& result, size_t max_r
   // A leftmost column of unique non-negative integers beside another measure labels the rows
   // (store 1, store 2, ...) unless its name says it measures something.
   if (out.size() >= 2 && out[0].role == ColumnRole::kQuantitative && out[0].integer && out[0].unique &&
-      out[0].non_null >= 2 && scans[0].all_non_negative && !NameSaysMeasure(out[0].name, NameWords(out[0].name)) &&
+      out[0].non_null >= 2 && scans[0].all_non_negative &&
+      !NameSaysMeasure(out[0].name, ColumnNameWords(out[0].name)) &&
       ColumnsWith(out, ColumnRole::kQuantitative).size() >= 2) {
     out[0].role = ColumnRole::kNominal;
   }

@@ -88,6 +88,12 @@ std::string FormatNumber(double x) {
   return WithSign(x < 0, Magnitude(std::fabs(x)));
 }
 
+std::string FormatExact(double x) {
+  const double a = std::fabs(x);
+  if (std::isnan(x) || std::isinf(x) || a >= 1e15 || (a < 0.01 && a > 0)) return FormatNumber(x);
+  return WithSign(x < 0, Fixed(a, 2));
+}
+
 std::string FormatPercent(double percent) {
   if (std::isnan(percent)) return "n/a";
   if (std::isinf(percent)) return FormatNumber(percent) + "%";

@@ -20,6 +20,11 @@ std::string FormatCount(int64_t n);
 // Rounding never shows a negative zero: -0.0001 is "−0.0001", -0.0 is "0".
 std::string FormatNumber(double x);
 
+// Every digit a person may need: thousands separators and at most two decimals, trailing
+// zeros dropped: 6737218987.114 -> "6,737,218,987.11", -0.5 -> "−0.5"; |x| >= 1e15 and
+// |x| < 0.01 (but not 0) as FormatNumber writes them.
+std::string FormatExact(double x);
+
 // `percent` is already in percent (7.1 means 7.1%): |p| >= 10 -> whole number ("−31%"),
 // 1 <= |p| < 10 -> one decimal ("7.1%", "4%"), below 1 -> two significant digits ("0.42%").
 std::string FormatPercent(double percent);

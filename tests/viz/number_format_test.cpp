@@ -60,6 +60,16 @@ TEST(FormatNumberTest, VeryLargeIsScientific) {
   EXPECT_EQ(FormatNumber(std::numeric_limits<double>::max()), "1.8e+308");
 }
 
+TEST(FormatExactTest, AllDigitsTwoDecimals) {
+  EXPECT_EQ(FormatExact(6737218987.114), "6,737,218,987.11");
+  EXPECT_EQ(FormatExact(6435), "6,435");
+  EXPECT_EQ(FormatExact(-0.5), kMinus + "0.5");
+  EXPECT_EQ(FormatExact(0), "0");
+  EXPECT_EQ(FormatExact(0.001234), "0.0012");
+  EXPECT_EQ(FormatExact(2e15), "2.0e+15");
+  EXPECT_EQ(FormatExact(std::nan("")), "n/a");
+}
+
 TEST(FormatPercentTest, DecimalsShrinkAsPercentsGrow) {
   EXPECT_EQ(FormatPercent(7.0912), "7.1%");
   EXPECT_EQ(FormatPercent(4.0), "4%");
