@@ -1222,7 +1222,11 @@ void Planner::Finish(PlanResult* out) {
   }
   if (has_agg && has_plain && plan_.group_by.empty()) {
     for (const SelectItem& s : plan_.select) {
-      if (s.agg == Agg::kNone && s.col.column >= 0) plan_.group_by.push_back(s.col);
+      if (s.agg != Agg::kNone || s.col.column < 0) continue;
+      // Names repeat; the entity's key tells its rows apart ("each student's friends").
+      const TableEntry& te = s_.tables()[s.col.table];
+      ColRef g = s.col.column == te.name_column && te.key_column >= 0 ? ColRef{s.col.table, te.key_column} : s.col;
+      if (std::find(plan_.group_by.begin(), plan_.group_by.end(), g) == plan_.group_by.end()) plan_.group_by.push_back(g);
     }
     Doubt(0.8, "grouped by the shown columns without being asked to");
   }
