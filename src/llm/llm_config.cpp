@@ -60,6 +60,10 @@ class Reader {
     return Status::InvalidArgument(origin_ + ": " + path + ": " + what);
   }
 
+  static std::string At(const std::string& path, const std::string& key) {
+    return path.empty() ? key : path + "." + key;
+  }
+
   Status ExpectObject(const json& v, const std::string& path) const {
     if (v.is_object()) return Status::Ok();
     return Error(path, "expected an object, got " + TypeName(v));
@@ -69,13 +73,13 @@ class Reader {
   Status CheckKeys(const json& object, const std::string& path, const std::set<std::string>& allowed) const {
     for (const auto& [key, value] : object.items()) {
       if (SecretKeys().count(ToLower(key))) {
-        return Error(path + "." + key,
+        return Error(At(path, key),
                      "secrets are not read from the config file; put the key in an environment "
                      "variable (OPENAI_API_KEY, ANTHROPIC_API_KEY, AWS_*) or name one with \"api_key_env\"");
       }
       if (!allowed.count(key)) {
         std::vector<std::string> names(allowed.begin(), allowed.end());
-        return Error(path + "." + key, "unknown key; expected one of " + Join(names, ", "));
+        return Error(At(path, key), "unknown key; expected one of " + Join(names, ", "));
       }
     }
     return Status::Ok();
@@ -84,7 +88,7 @@ class Reader {
   Status String(const json& object, const char* key, const std::string& path, std::string& out) const {
     auto it = object.find(key);
     if (it == object.end()) return Status::Ok();
-    if (!it->is_string()) return Error(path + "." + key, "expected a string, got " + TypeName(*it));
+    if (!it->is_string()) return Error(At(path, key), "expected a string, got " + TypeName(*it));
     out = it->get<std::string>();
     return Status::Ok();
   }
@@ -93,10 +97,10 @@ class Reader {
                 double& out) const {
     auto it = object.find(key);
     if (it == object.end()) return Status::Ok();
-    if (!it->is_number()) return Error(path + "." + key, "expected a number, got " + TypeName(*it));
+    if (!it->is_number()) return Error(At(path, key), "expected a number, got " + TypeName(*it));
     double v = it->get<double>();
     if (v < lo || v > hi) {
-      return Error(path + "." + key, "expected a number from " + Format(lo) + " to " + Format(hi) + ", got " + it->dump());
+      return Error(At(path, key), "expected a number from " + Format(lo) + " to " + Format(hi) + ", got " + it->dump());
     }
     out = v;
     return Status::Ok();
@@ -106,11 +110,11 @@ class Reader {
     auto it = object.find(key);
     if (it == object.end()) return Status::Ok();
     if (!it->is_number_integer()) {
-      return Error(path + "." + key, "expected a whole number, got " + (it->is_number() ? it->dump() : TypeName(*it)));
+      return Error(At(path, key), "expected a whole number, got " + (it->is_number() ? it->dump() : TypeName(*it)));
     }
     double v = it->get<double>();
     if (v < lo || v > hi) {
-      return Error(path + "." + key, "expected a whole number from " + std::to_string(lo) + " to " +
+      return Error(At(path, key), "expected a whole number from " + std::to_string(lo) + " to " +
                                          std::to_string(hi) + ", got " + it->dump());
     }
     out = it->get<int>();
@@ -139,7 +143,7 @@ class Reader {
     DA_RETURN_IF_ERROR(String(object, "api_version", path, out.api_version));
     for (const char* key : {"region", "profile"}) {
       if (object.contains(key) && kind != ProviderKind::kBedrock) {
-        return Error(path + "." + key, "only bedrock takes a " + std::string(key));
+        return Error(At(path, key), "only bedrock takes a " + std::string(key));
       }
     }
     DA_RETURN_IF_ERROR(String(object, "region", path, out.region));
