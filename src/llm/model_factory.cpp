@@ -38,6 +38,7 @@ Result<OpenAIOptions> OpenAIOptionsFor(const ModelConfig& config, const Environm
   DA_ASSIGN_OR_RETURN(options.api_key, ApiKey(config, env, options.key_source));
   options.api_version = config.api_version;
   options.dimensions = config.dimensions;
+  options.max_completion_tokens = UrlHost(options.base_url) == "api.openai.com";
   options.http = HttpOptionsFor(config, env);
   return options;
 }

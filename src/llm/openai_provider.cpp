@@ -49,7 +49,8 @@ class OpenAIChatModel : public ChatModel, private OpenAIBase {
     for (const Message& m : request.messages) {
       messages.push_back({{"role", m.role == Message::Role::kUser ? "user" : "assistant"}, {"content", m.text}});
     }
-    json body = {{"model", options_.model}, {"messages", messages}, {"max_tokens", request.max_tokens}};
+    json body = {{"model", options_.model}, {"messages", messages}};
+    body[options_.max_completion_tokens ? "max_completion_tokens" : "max_tokens"] = request.max_tokens;
     if (request.temperature) body["temperature"] = *request.temperature;
     if (!request.stop.empty()) body["stop"] = request.stop;
 

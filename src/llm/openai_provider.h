@@ -21,6 +21,9 @@ struct OpenAIOptions {
   std::string key_source;   // the variable the key came from, named in 401 messages
   std::string api_version;  // set: Azure OpenAI ("api-key" header, "?api-version=" query)
   int dimensions = 0;       // embeddings: requested length (text-embedding-3-*); 0: model's own
+  // Send the reply limit as "max_completion_tokens" (what api.openai.com wants, and the only
+  // form its reasoning models accept) rather than "max_tokens" (what compatible servers read).
+  bool max_completion_tokens = false;
   HttpOptions http;
 };
 

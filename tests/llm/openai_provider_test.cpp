@@ -117,6 +117,17 @@ TEST_F(OpenAIProviderTest, AzureUsesApiKeyHeaderAndApiVersion) {
   EXPECT_FALSE(r.HasHeader("Authorization"));
 }
 
+TEST_F(OpenAIProviderTest, OfficialApiGetsMaxCompletionTokens) {
+  OpenAIOptions options;
+  options.base_url = server.url() + "/v1";
+  options.model = "o3-mini";
+  options.max_completion_tokens = true;
+  ASSERT_TRUE(NewOpenAIChatModel(options)->Chat(Hello()).ok());
+  auto body = server.requests().at(0).Json();
+  EXPECT_EQ(body["max_completion_tokens"], 300);
+  EXPECT_FALSE(body.contains("max_tokens"));
+}
+
 TEST_F(OpenAIProviderTest, LengthFinishIsMaxTokens) {
   server.Script({testing::OpenAIChatReply("SELECT", 5, 300, "length")});
   auto reply = Chat(Config())->Chat(Hello());
