@@ -29,8 +29,16 @@ std::string LastWord(std::string_view name) {
   return ToLower(name.substr(std::min(start, name.size())));
 }
 
+// Row numbers written by data frame exports ("index", "level_0", "Unnamed: 0") identify rows
+// of one file, never an entity another table refers to.
+bool IsRowNumberName(std::string_view squashed) {
+  return squashed == "index" || squashed == "level0" || squashed == "rowid" || squashed == "row" ||
+         squashed == "rownumber" || squashed == "rownum" || squashed == "unnamed:0" || squashed == "unnamed0";
+}
+
 bool IsGenericKeyName(std::string_view squashed) {
-  return squashed == "id" || squashed == "code" || squashed == "key" || squashed == "number";
+  return squashed == "id" || squashed == "code" || squashed == "key" || squashed == "number" ||
+         IsRowNumberName(squashed);
 }
 
 // How strongly a column name suggests a table's key: 3 "id", 2 names the table
@@ -45,6 +53,8 @@ int IdLikeScore(const TableInfo& table, std::string_view column) {
   }
   const std::string last = LastWord(column);
   if (last == "id" || last == "code" || last == "key" || last == "number") return 1;
+  // The first word of a compound table name: storesize.store.
+  if (sq.size() >= 3 && plural.size() > sq.size() && plural.starts_with(sq)) return 2;
   return 0;
 }
 

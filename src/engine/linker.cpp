@@ -229,7 +229,11 @@ LinkedQuestion LinkQuestion(std::string_view question, const SchemaIndex& schema
       }
       for (const ColumnEntry& ce : schema.columns()) {
         consider(ce.table, ce.column, ce.words, 1.0);
-        if (!ce.core.empty() && ce.core.size() != ce.words.size()) consider(ce.table, ce.column, ce.core, 0.97);
+        // A core of operator words alone ("total" of markdown.total_markdown) names nothing.
+        bool core_names = ce.core.size() > 1 || std::any_of(ce.core.begin(), ce.core.end(), [](const NameWord& w) {
+                            return !IsOperatorWord(w.lower);
+                          });
+        if (core_names && ce.core.size() != ce.words.size()) consider(ce.table, ce.column, ce.core, 0.97);
         consider(ce.table, ce.column, ce.label_words, 1.0);
         if (!ce.expanded_words.empty()) consider(ce.table, ce.column, ce.expanded_words, 1.0);
         if (len == 1) consider(ce.table, ce.column, ce.description_words, 0.62);

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <cstdlib>
 #include <map>
 #include <optional>
 #include <set>
@@ -118,6 +119,7 @@ class Planner {
   void Finish(PlanResult* out);
   void NegationsAsSubqueries();
   void ConjunctionsAsIntersections();
+  static bool Disjoint(const Condition& a, const Condition& b);
   void AggregatesOverReferencedTable();
 
   ColRef EntityColumn(int table) const {
@@ -132,13 +134,48 @@ class Planner {
     return EntityColumn(table);
   }
   static bool IsKeyWord(const std::string& w) {
-    return In(w, {"id", "ids", "code", "codes", "number", "numbers", "no", "key", "keys", "identifier", "identifiers"});
+    return In(w, {"id", "ids", "code", "codes", "number", "numbers", "no", "key", "keys", "identifier", "identifiers",
+                  "index"});
   }
   bool NameHasKeyWord(const ColRef& c) const {
     for (const std::string& w : SplitIdentifier(s_.Info(c.table, c.column).name)) {
       if (IsKeyWord(w)) return true;
     }
     return false;
+  }
+  // "total"/"sum" -> kSum, "average"/"mean" -> kAvg at token i; kNone otherwise.
+  Agg AggregateWord(size_t i) const {
+    if (IsWord(i, {"total", "sum"})) return Agg::kSum;
+    if (IsWord(i, {"average", "avg", "mean"})) return Agg::kAvg;
+    return Agg::kNone;
+  }
+  // The measure a table is named for ("sales" -> weekly_sales): its one numeric non-key column
+  // whose name repeats a word of the table's name, else its only numeric non-key column.
+  std::optional<ColRef> MeasureOf(int table) const {
+    const TableEntry& te = s_.tables()[table];
+    std::vector<int> numeric, named;
+    for (const ColumnEntry& ce : s_.columns()) {
+      if (ce.table != table || !ce.numeric || ce.year_like || s_.Info(table, ce.column).is_primary_key) continue;
+      if (NameHasKeyWord(ColRef{table, ce.column})) continue;
+      numeric.push_back(ce.column);
+      bool repeats = false;
+      for (const NameWord& w : ce.words) {
+        for (const auto* list : {&te.words, &te.expanded_words}) {
+          for (const NameWord& tw : *list) repeats = repeats || w.stem == tw.stem;
+        }
+      }
+      if (repeats) named.push_back(ce.column);
+    }
+    if (named.size() == 1) return ColRef{table, named[0]};
+    if (numeric.size() == 1) return ColRef{table, numeric[0]};
+    return std::nullopt;
+  }
+  // A numeric column named, or the measure of a table named.
+  std::optional<ColRef> MeasureRef(const Ref& r) const {
+    if (r.is_table()) return MeasureOf(r.table);
+    const ColumnEntry& ce = s_.Column(r.table, r.column);
+    if (ce.numeric) return ColRef{r.table, r.column};
+    return std::nullopt;
   }
   // True when the mention's own words include an identifier word ("id", "code", "number").
   bool MentionNamesKey(const Ref& r) const {
@@ -413,6 +450,17 @@ void Planner::BuildHead() {
       continue;
     }
     const Ref* r = RefAt(i);
+    if (r != nullptr && r->is_table() && !pending.empty()) {
+      // "total sales": the table's measure.
+      if (std::optional<ColRef> m = MeasureOf(r->table)) {
+        for (Agg a : pending) plan_.select.push_back(SelectItem{a, *m});
+        pending.clear();
+        used_mentions_.insert(r->mention);
+        for (size_t k = r->first; k <= r->last; ++k) Use(k);
+        i = r->last;
+        continue;
+      }
+    }
     if (r == nullptr || r->is_table()) continue;
     if (i >= count_noun_ && count_frame_ && i <= count_noun_) continue;
     // An aggregate word that is also a column name ("Average" column) reads as the aggregate
@@ -449,6 +497,12 @@ void Planner::BuildHead() {
       i = r->last;
       continue;
     }
+    // "store 20": a key column followed by a number is a filter on it, not shown.
+    if (q_.token_literal.size() > r->last + 1 && q_.token_literal[r->last + 1] >= 0 &&
+        s_.Column(col.table, col.column).key && !plan_.select.empty()) {
+      i = r->last;
+      continue;
+    }
     // "Gelderland district": a column named after one of its values is the value's, not shown.
     if (r->first > 0 && HoldsValueOf(r->first - 1, col)) {
       i = r->last;
@@ -481,8 +535,10 @@ void Planner::BuildHead() {
   if (!pending.empty()) {
     // "What is the average of ..." with the measure after the head.
     const Ref* nr = NextRef(head_end_, 2);
-    if (nr != nullptr && !nr->is_table()) {
-      for (Agg a : pending) plan_.select.push_back(SelectItem{a, ColRef{nr->table, nr->column}});
+    std::optional<ColRef> measure = nr != nullptr ? MeasureRef(*nr) : std::nullopt;
+    if (nr != nullptr && !nr->is_table()) measure = ColRef{nr->table, nr->column};
+    if (measure) {
+      for (Agg a : pending) plan_.select.push_back(SelectItem{a, *measure});
       used_mentions_.insert(nr->mention);
       for (size_t k = nr->first; k <= nr->last; ++k) Use(k);
     } else {
@@ -505,7 +561,7 @@ void Planner::BuildHead() {
         const ColumnEntry& ce = s_.Column(r->table, r->column);
         bool total = false;
         for (size_t k = 0; k < n_; ++k) total = total || IsWord(k, {"total", "sum", "altogether", "combined"});
-        if (ce.numeric && !distinct) {
+        if (ce.numeric && !distinct && !NameHasKeyWord(ColRef{r->table, r->column})) {
           // "how many floors": the measure itself, summed when asked in total.
           count = SelectItem{total ? Agg::kSum : Agg::kNone, ColRef{r->table, r->column}};
           for (size_t k = 0; k < n_; ++k) {
@@ -650,20 +706,35 @@ void Planner::BuildSuperlatives() {
     }
     if (k > 1 && In(W(i), {"top", "bottom", "first"})) j = i + 2;
     const Ref* r = NextRef(j, 1);
-    if (In(W(i), {"top", "bottom", "first"}) && r != nullptr && r->is_table()) {
-      // "top 5 stores by sales": the measure follows "by".
+    if (r != nullptr && (r->is_table() || s_.Column(r->table, r->column).key)) {
+      // "top 5 stores by sales", "the 3 largest stores by size": the measure follows "by".
       size_t b = r->last + 1;
       while (b < n_ && W(b) != "by" && b < r->last + 4) ++b;
       const Ref* m = W(b) == "by" ? NextRef(b + 1, 1) : nullptr;
-      if (m != nullptr && !m->is_table()) {
+      std::optional<ColRef> measure = m != nullptr ? MeasureRef(*m) : std::nullopt;
+      if (measure) {
         Use(i), Use(b);
         used_mentions_.insert(m->mention);
         for (size_t t = m->first; t <= m->last; ++t) Use(t);
         if (r->table == plan_.main_table) used_mentions_.insert(r->mention);
-        Agg agg = Agg::kNone;
-        if (b + 1 < n_ && In(W(b + 1), {"total", "sum"})) agg = Agg::kSum, Use(b + 1);
-        if (b + 1 < n_ && In(W(b + 1), {"average", "mean"})) agg = Agg::kAvg, Use(b + 1);
-        plan_.order_by.push_back(OrderItem{agg, ColRef{m->table, m->column}, W(i) != "bottom"});
+        Agg agg = AggregateWord(b + 1);
+        if (agg != Agg::kNone) Use(b + 1);
+        bool d = In(W(i), {"top", "first"}) ? true : W(i) == "bottom" ? false : *desc;
+        plan_.order_by.push_back(OrderItem{agg, *measure, d});
+        plan_.limit = k;
+        plan_.superlative = true;
+        continue;
+      }
+    }
+    if (Agg agg = AggregateWord(i + 1); agg != Agg::kNone && agg != Agg::kCount) {
+      // "the lowest total sales": rank groups by an aggregate of the measure.
+      const Ref* m = NextRef(i + 2, 0);
+      std::optional<ColRef> measure = m != nullptr ? MeasureRef(*m) : std::nullopt;
+      if (measure) {
+        Use(i), Use(i + 1);
+        used_mentions_.insert(m->mention);
+        for (size_t t = m->first; t <= m->last; ++t) Use(t);
+        plan_.order_by.push_back(OrderItem{agg, *measure, *desc});
         plan_.limit = k;
         plan_.superlative = true;
         continue;
@@ -889,6 +960,8 @@ void Planner::BuildLiteralConditions() {
       if (!r->is_table()) {
         const ColumnEntry& ce = s_.Column(r->table, r->column);
         if (ce.numeric || ce.temporal || ce.year_like || !ce.text) target = r;
+      } else if (cmp_at && MeasureOf(r->table)) {
+        target = r;  // "sales above 3 million": the table's measure
       }
       break;
     }
@@ -914,7 +987,7 @@ void Planner::BuildLiteralConditions() {
     ColRef col;
     TimePart part = TimePart::kNone;
     if (target != nullptr) {
-      col = ColRef{target->table, target->column};
+      col = target->is_table() ? *MeasureOf(target->table) : ColRef{target->table, target->column};
       used_mentions_.insert(target->mention);
       for (size_t k = target->first; k <= target->last; ++k) Use(k);
     } else if (lit.kind == Literal::Kind::kYear || lit.kind == Literal::Kind::kDate) {
@@ -1383,6 +1456,23 @@ void Planner::AggregatesOverReferencedTable() {
   plan_.main_table = target;
 }
 
+// True when no value satisfies both numeric range conditions ("> 40" and "< 30").
+bool Planner::Disjoint(const Condition& a, const Condition& b) {
+  auto bound = [](const Condition& c, double* v) {
+    if (c.values.size() != 1) return false;
+    char* end = nullptr;
+    *v = std::strtod(c.values[0].c_str(), &end);
+    return end != c.values[0].c_str() && *end == '\0';
+  };
+  double va, vb;
+  if (!bound(a, &va) || !bound(b, &vb)) return false;
+  auto lower = [](CmpOp op) { return op == CmpOp::kGt || op == CmpOp::kGe; };
+  auto upper = [](CmpOp op) { return op == CmpOp::kLt || op == CmpOp::kLe; };
+  if (lower(a.op) && upper(b.op)) return va >= vb;
+  if (upper(a.op) && lower(b.op)) return vb >= va;
+  return false;
+}
+
 void Planner::ConjunctionsAsIntersections() {
   // Two values of one column joined by "and": one row cannot hold both, so either the values
   // are alternatives ("singers from France and Spain") or the shown entity must be related to
@@ -1392,15 +1482,31 @@ void Planner::ConjunctionsAsIntersections() {
   for (size_t i = 1; i < plan_.where.size(); ++i) {
     Condition& a = plan_.where[i - 1];
     Condition& b = plan_.where[i];
-    if (a.op != CmpOp::kEq || b.op != CmpOp::kEq || !(a.col == b.col) || a.part != b.part) continue;
-    if (b.or_with_previous) continue;
+    if (!(a.col == b.col) || a.part != b.part || b.or_with_previous) continue;
+    const bool equalities = a.op == CmpOp::kEq && b.op == CmpOp::kEq;
+    if (!equalities && !Disjoint(a, b)) continue;
+    if (!equalities) {
+      // "countries where a singer above 40 and a singer below 30 are from": shared values of
+      // a column that does not tell rows apart; otherwise no row can match both.
+      bool identifies_rows = false;
+      for (const SelectItem& item : plan_.select) {
+        if (item.agg != Agg::kNone || item.col.column < 0) continue;
+        const TableEntry& te = s_.tables()[item.col.table];
+        identifies_rows = identifies_rows || item.col.column == te.name_column ||
+                          s_.Info(item.col.table, item.col.column).is_primary_key;
+      }
+      if (identifies_rows || plan_.select.empty() || plan_.select[0].agg != Agg::kNone) {
+        Doubt(0.5, "two ranges of one column that no row can satisfy together");
+        return;
+      }
+    }
     bool shows_references = !plan_.select.empty();
     for (const SelectItem& item : plan_.select) {
       shows_references = shows_references && item.agg == Agg::kNone && item.col.table == plan_.main_table &&
                          item.col.column >= 0 && s_.Column(item.col.table, item.col.column).key &&
                          !s_.Info(item.col.table, item.col.column).is_primary_key;
     }
-    if (!both && a.col.table == plan_.main_table && !shows_references) {
+    if (equalities && !both && a.col.table == plan_.main_table && !shows_references) {
       b.or_with_previous = true;
       continue;
     }
