@@ -721,6 +721,12 @@ void Planner::BuildSuperlatives() {
         if (agg != Agg::kNone) Use(b + 1);
         bool d = In(W(i), {"top", "first"}) ? true : W(i) == "bottom" ? false : *desc;
         plan_.order_by.push_back(OrderItem{agg, *measure, d});
+        // A ranking "by" a measure shows the measure beside the ranked names.
+        SelectItem shown{agg, *measure};
+        bool present = std::any_of(plan_.select.begin(), plan_.select.end(), [&](const SelectItem& s) {
+          return s.agg == shown.agg && s.col == shown.col;
+        });
+        if (!present && (k > 1 || W(i) == "top")) plan_.select.push_back(shown);
         plan_.limit = k;
         plan_.superlative = true;
         continue;
