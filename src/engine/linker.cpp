@@ -236,6 +236,15 @@ LinkedQuestion LinkQuestion(std::string_view question, const SchemaIndex& schema
         if (core_names && ce.core.size() != ce.words.size()) consider(ce.table, ce.column, ce.core, 0.97);
         consider(ce.table, ce.column, ce.label_words, 1.0);
         if (!ce.expanded_words.empty()) consider(ce.table, ce.column, ce.expanded_words, 1.0);
+        if (len >= 2 && !any_op) {
+          // "<part of a compound table name> <column>": "store type" for storesize.type (a
+          // whole table name before a column stays a mention of its own: "stadium names").
+          for (const NameWord& tw : schema.tables()[ce.table].expanded_words) {
+            std::vector<NameWord> combined{tw};
+            combined.insert(combined.end(), ce.words.begin(), ce.words.end());
+            consider(ce.table, ce.column, combined, 0.95);
+          }
+        }
         if (len == 1) consider(ce.table, ce.column, ce.description_words, 0.62);
       }
       if (m.schema.empty()) continue;
