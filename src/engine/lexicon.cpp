@@ -149,6 +149,9 @@ struct Lexicon::Impl {
   // two letters made by stripping "s" ("was" -> "wa", "has" -> "ha") is an abbreviation, not a
   // lemma, so that part of speech is skipped.
   std::string LemmaLocked(const std::string& word) const {
+    // The one suppletive plural WordNet's exception lists lack ("people" is a noun of its own
+    // there, never a form of "person").
+    if (word == "people" || word == "peoples") return "person";
     if (!wordnet_ready || !WordNetCanLookUp(word)) return word;
     std::string buffer = word;
     for (int pos : kPartsOfSpeech) {

@@ -497,9 +497,8 @@ void Planner::BuildHead() {
       i = r->last;
       continue;
     }
-    // "store 20": a key column followed by a number is a filter on it, not shown.
-    if (q_.token_literal.size() > r->last + 1 && q_.token_literal[r->last + 1] >= 0 &&
-        s_.Column(col.table, col.column).key && !plan_.select.empty()) {
+    // "store 20": a column followed by a number is a filter on it, not shown.
+    if (q_.token_literal.size() > r->last + 1 && q_.token_literal[r->last + 1] >= 0 && !plan_.select.empty()) {
       i = r->last;
       continue;
     }

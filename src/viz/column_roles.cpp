@@ -259,9 +259,11 @@ std::vector<ColumnInfo> InferColumnRoles(const QueryResult& result, size_t max_r
     out.push_back(std::move(info));
     scans.push_back(std::move(scan));
   }
-  // A leftmost column of unique non-negative integers beside another measure labels the rows
+  // A leftmost column of unique non-negative integers (stored as integers, not reals: measured
+// values come as reals) beside another measure labels the rows
   // (store 1, store 2, ...) unless its name says it measures something.
-  if (out.size() >= 2 && out[0].role == ColumnRole::kQuantitative && out[0].integer && out[0].unique &&
+  if (out.size() >= 2 && out[0].role == ColumnRole::kQuantitative && out[0].integer && scans[0].reals == 0 &&
+      out[0].unique &&
       out[0].non_null >= 2 && scans[0].all_non_negative &&
       !NameSaysMeasure(out[0].name, ColumnNameWords(out[0].name)) &&
       ColumnsWith(out, ColumnRole::kQuantitative).size() >= 2) {

@@ -47,10 +47,10 @@ struct ColumnInfo {
 // temporal; integers 1800..2200 in a column whose name says year (year, yr, fiscal_year,
 // "year(order_date)") are temporal years, integers 1..12 in a column named month are month
 // numbers. Other all-number columns are quantitative, except integer columns that identify
-// rather than measure: names that say id/key/code/number/no/zip/phone, or the leftmost
-// column when it holds unique non-negative integers and another column is numeric and its
-// name is not a measure word (count, total, sum, avg, amount, price, ...). Text, mixed and
-// boolean-like columns are nominal.
+// rather than measure: names that say id/key/code/number/no/zip/phone, 0/1 columns named
+// is_/has_, and the leftmost column when it holds unique non-negative INTEGER values (not
+// reals), another column is numeric, and its name is not a measure word (count, total, sum,
+// avg, amount, price, ...). Text and mixed columns are nominal.
 std::vector<ColumnInfo> InferColumnRoles(const QueryResult& result, size_t max_rows = 10000);
 
 // A column name for people: "sum(T1.weekly_sales)" -> "Total weekly sales",

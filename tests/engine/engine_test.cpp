@@ -2,10 +2,7 @@
 
 #include <gtest/gtest.h>
 
-#include "catalog/profiler.h"
-#include "catalog/value_index.h"
-#include "common/sqlite.h"
-#include "test_util.h"
+#include "engine_fixture.h"
 
 namespace da {
 namespace {
@@ -32,48 +29,11 @@ INSERT INTO singer_in_concert VALUES (1, 2), (1, 3), (2, 3), (3, 5), (4, 4), (5,
 
 class EngineTest : public ::testing::Test {
  protected:
-  void SetUp() override {
-    auto db = OpenSqlite(dir_ / "concerts.sqlite", OpenMode::kReadWriteCreate);
-    ASSERT_TRUE(db.ok()) << db.status().ToString();
-    db_ = std::move(*db);
-    ASSERT_TRUE(ExecSql(db_.get(), kSchema).ok());
-    ProfileOptions options;
-    options.dataset = "concerts";
-    auto catalog = ProfileDatabase(db_.get(), options);
-    ASSERT_TRUE(catalog.ok()) << catalog.status().ToString();
-    catalog_ = std::move(*catalog);
-    auto values = ValueIndex::Build(db_.get(), catalog_);
-    ASSERT_TRUE(values.ok()) << values.status().ToString();
-    values_ = std::make_unique<ValueIndex>(std::move(*values));
-    auto engine = Engine::Create(catalog_, values_.get());
-    ASSERT_TRUE(engine.ok()) << engine.status().ToString();
-    engine_ = std::move(*engine);
-  }
+  void SetUp() override { ASSERT_TRUE(e_.ok()) << e_.error(); }
+  EngineAnswer Ask(const std::string& q) { return e_.Ask(q); }
+  std::vector<std::string> Rows(const EngineAnswer& a) { return e_.Rows(a); }
 
-  EngineAnswer Ask(const std::string& q) { return engine_->Answer(q); }
-
-  // Runs the answer's SQL and returns the rows, each row's values joined by '|'.
-  std::vector<std::string> Rows(const EngineAnswer& a) {
-    std::vector<std::string> rows;
-    auto st = PrepareSql(db_.get(), a.sql);
-    EXPECT_TRUE(st.ok()) << a.sql;
-    if (!st.ok()) return rows;
-    while (sqlite3_step(st->get()) == SQLITE_ROW) {
-      std::string row;
-      for (int i = 0; i < sqlite3_column_count(st->get()); ++i) {
-        if (i > 0) row += "|";
-        row += ValueToString(ColumnValue(st->get(), i));
-      }
-      rows.push_back(row);
-    }
-    return rows;
-  }
-
-  testing::TempDir dir_;
-  SqliteDb db_;
-  Catalog catalog_;
-  std::unique_ptr<ValueIndex> values_;
-  std::unique_ptr<Engine> engine_;
+  EngineOver e_{kSchema};
 };
 
 TEST_F(EngineTest, CountsRows) {
@@ -158,8 +118,9 @@ TEST_F(EngineTest, SuperlativeOrdersAndLimits) {
 TEST_F(EngineTest, TopK) {
   EngineAnswer a = Ask("List the top 3 stadiums by capacity.");
   ASSERT_TRUE(a.answered) << a.message;
-  EXPECT_EQ(a.sql, "SELECT name FROM stadium ORDER BY capacity DESC LIMIT 3");
-  EXPECT_EQ(a.restatement, "Top 3 stadiums by capacity");
+  // A ranking by a measure shows the measure too.
+  EXPECT_EQ(a.sql, "SELECT name, capacity FROM stadium ORDER BY capacity DESC LIMIT 3");
+  EXPECT_EQ(a.restatement, "Top 3 stadiums by capacity: name and capacity");
 }
 
 TEST_F(EngineTest, MaximumOfAColumn) {

@@ -27,8 +27,8 @@ TEST(LexiconTest, LemmaOfRegularAndIrregularPlurals) {
 
 TEST(LexiconTest, LemmaOfBaseFormIsItself) {
   EXPECT_EQ(L().Lemma("singer"), "singer");
-  // "people" is a noun in its own right in WordNet, not an inflection of "person".
-  EXPECT_EQ(L().Lemma("people"), "people");
+  // WordNet lists "people" as a noun of its own; as a plural it is "person"'s.
+  EXPECT_EQ(L().Lemma("people"), "person");
   EXPECT_EQ(L().Lemma("better"), "better");  // a noun first, before the adjective "good"
 }
 
