@@ -119,6 +119,20 @@ TEST(ProfilerTest, WalmartMinMaxAndInferredIntegerKey) {
   EXPECT_FALSE(sales->primary_key_declared);
   const TableInfo* storesize = cat.FindTable("storesize");
   EXPECT_FALSE(storesize->FindColumn("Type")->top_values.empty());
+  // The store a compound table name starts with is its key, and the stores of the weekly
+  // tables refer to it; the data-frame row numbers ("index") link nothing.
+  EXPECT_EQ(storesize->primary_key, std::vector<std::string>{"Store"});
+  for (const TableInfo& t : cat.tables) {
+    for (const ForeignKey& fk : t.foreign_keys) {
+      EXPECT_NE(fk.column, "index") << t.name << " -> " << fk.ref_table;
+      EXPECT_NE(fk.ref_column, "index") << t.name << " -> " << fk.ref_table;
+    }
+  }
+  bool sales_store = false;
+  for (const ForeignKey& fk : sales->foreign_keys) {
+    sales_store = sales_store || (fk.column == "Store" && fk.ref_table == "storesize" && fk.ref_column == "Store");
+  }
+  EXPECT_TRUE(sales_store);
 }
 
 constexpr const char* kShop = R"sql(
