@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdlib>
 #include <set>
 
 #include "common/strings.h"
@@ -19,10 +20,16 @@ const Value& Cell(const QueryResult& r, size_t row, int col) {
   return static_cast<size_t>(col) < r.rows[row].size() ? r.rows[row][col] : kNull;
 }
 
-// "Store 20" for an integer category, the text itself otherwise.
+// "Store 20" for an integer category, "March" for month number 3, the text itself otherwise.
 std::string LabelPart(const ColumnInfo& col, const Value& v) {
+  static const char* kMonths[] = {"January", "February", "March",     "April",   "May",      "June",
+                                  "July",    "August",   "September", "October", "November", "December"};
   if (IsNull(v)) return "(blank)";
   const std::string text = ValueToString(v);
+  if (col.grain == TimeGrain::kMonthNumber) {
+    const int month = std::atoi(text.c_str());
+    if (month >= 1 && month <= 12) return kMonths[month - 1];
+  }
   return col.role == ColumnRole::kNominal && col.integer ? col.title + " " + text : text;
 }
 
@@ -118,7 +125,7 @@ MeasureSummary SummarizeMeasure(const ResultSummary& s, const QueryResult& r, in
     values.push_back(v);
     items.push_back({RowLabel(s, r, row), v, row});
     const Value& time = series ? Cell(r, row, s.time_column) : Value();
-    if (series && !IsNull(time)) points.push_back({TimeKey(time), ValueToString(time), v, row});
+    if (series && !IsNull(time)) points.push_back({TimeKey(time), LabelPart(s.roles[s.time_column], time), v, row});
   }
   m.count = values.size();
   if (values.empty()) return m;

@@ -121,6 +121,7 @@ class Planner {
   void ConjunctionsAsIntersections();
   static bool Disjoint(const Condition& a, const Condition& b);
   void AggregatesOverReferencedTable();
+  void DistinctOverManySideFilters();
 
   ColRef EntityColumn(int table) const {
     const TableEntry& te = s_.tables()[table];
@@ -378,6 +379,9 @@ size_t Planner::FindCountFrame() {
         Use(i + 2), Use(i + 3);
         noun = i + 4;
       }
+    } else if (W(i) == "count" && W(i + 1) == "of" && i > 0 && IsWord(i - 1, {"the", "a", "total"})) {
+      noun = i + 2;  // "what is the count of singers"
+      Use(i), Use(i + 1);
     }
     if (noun == std::string::npos) continue;
     size_t k = NextContent(noun);
@@ -394,7 +398,18 @@ void Planner::BuildHead() {
   // that starts a restriction after something was named.
   bool seen = false;
   head_end_ = n_;
-  for (size_t i = 0; i < n_; ++i) {
+  // "For each citizenship, what is the maximum net worth?": the grouping clause comes first
+  // (BuildGroups reads it); the head starts after its comma.
+  size_t start = 0;
+  if (W(0) == "for" && IsWord(1, {"each", "every"})) {
+    for (size_t k = 2; k < n_ && k < 10; ++k) {
+      if (W(k) == ",") {
+        start = k + 1;
+        break;
+      }
+    }
+  }
+  for (size_t i = start; i < n_; ++i) {
     const Ref* r = RefAt(i);
     if (r != nullptr && r->is_table()) {
       head_end_ = r->last + 1;
@@ -419,12 +434,12 @@ void Planner::BuildHead() {
       break;
     }
   }
-  const bool which_question = IsWord(0, {"which", "who", "whose", "whom"}) || IsWord(1, {"which", "who"}) ||
-                              (W(0) == "what" && !IsWord(1, {"is", "are", "was", "were"}));
+  const bool which_question = IsWord(start, {"which", "who", "whose", "whom"}) || IsWord(start + 1, {"which", "who"}) ||
+                              (W(start) == "what" && !IsWord(start + 1, {"is", "are", "was", "were"}));
   // Aggregates and columns in the head.
   std::vector<Agg> pending;
   bool superlative_in_head = false;
-  for (size_t i = 0; i < head_end_; ++i) {
+  for (size_t i = start; i < head_end_; ++i) {
     const std::string& w = W(i);
     if (q_.token_mention[i] < 0) {
       if (In(w, {"average", "avg", "mean"})) pending.push_back(Agg::kAvg), Use(i);
@@ -592,7 +607,7 @@ void Planner::BuildHead() {
       for (size_t k = r->first; k <= r->last; ++k) Use(k);
     }
   }
-  if (which_question) Use(0), Use(1);
+  if (which_question) Use(start), Use(start + 1);
 }
 
 void Planner::BuildGroups() {
@@ -1332,6 +1347,7 @@ void Planner::Finish(PlanResult* out) {
   NegationsAsSubqueries();
   ConjunctionsAsIntersections();
   AggregatesOverReferencedTable();
+  DistinctOverManySideFilters();
   // A table named in the question and reached through the plan's columns is explained.
   std::set<int> plan_tables{plan_.main_table};
   for (const SelectItem& s : plan_.select) plan_tables.insert(s.col.table);
@@ -1476,6 +1492,27 @@ bool Planner::Disjoint(const Condition& a, const Condition& b) {
   if (lower(a.op) && upper(b.op)) return va >= vb;
   if (upper(a.op) && lower(b.op)) return vb >= va;
   return false;
+}
+
+void Planner::DistinctOverManySideFilters() {
+  // "first names of students who have a cat or a dog": the join to pets repeats a student for
+  // each alternative matched; each shown row is wanted once.
+  if (plan_.distinct || !plan_.group_by.empty() || plan_.set_op != SetOp::kNone || plan_.limit > 0) return;
+  if (std::none_of(plan_.where.begin(), plan_.where.end(), [](const Condition& c) { return c.or_with_previous; })) return;
+  int shown = -1;
+  for (const SelectItem& item : plan_.select) {
+    if (item.agg != Agg::kNone || item.col.column < 0 || (shown >= 0 && item.col.table != shown)) return;
+    shown = item.col.table;
+  }
+  if (shown < 0) return;
+  for (const Condition& c : plan_.where) {
+    if (c.col.table < 0 || c.col.table == shown || c.subquery != nullptr) continue;
+    std::vector<FkEdge> path = s_.Path(shown, c.col.table);
+    if (!path.empty() && path[0].to_table == shown) {
+      plan_.distinct = true;
+      return;
+    }
+  }
 }
 
 void Planner::ConjunctionsAsIntersections() {

@@ -131,7 +131,8 @@ bool NameSaysMonth(std::string_view name, const std::vector<std::string>& words)
 
 bool NameSaysIdentifier(std::string_view name, const std::vector<std::string>& words) {
   if (IsAggregateCall(name) || words.empty()) return false;
-  if (HasWord(words, {"id", "key", "code", "zip", "zipcode", "postcode", "phone", "sku", "uuid", "guid"}))
+  if (HasWord(words, {"id", "key", "code", "zip", "zipcode", "postcode", "phone", "sku", "uuid", "guid", "index",
+                      "idx"}))
     return true;
   const std::string& last = words.back();
   return (last == "number" || last == "no" || last == "num" || last == "nbr") && words.front() != "number" &&
@@ -268,6 +269,16 @@ std::vector<ColumnInfo> InferColumnRoles(const QueryResult& result, size_t max_r
       !NameSaysMeasure(out[0].name, ColumnNameWords(out[0].name)) &&
       ColumnsWith(out, ColumnRole::kQuantitative).size() >= 2) {
     out[0].role = ColumnRole::kNominal;
+  }
+  // Beside an aggregate (sum(...), count(*)), integer columns that are not aggregates are the
+  // GROUP BY keys: categories, unless their name says they measure.
+  const bool aggregated = std::any_of(out.begin(), out.end(), [](const ColumnInfo& c) {
+    return c.role == ColumnRole::kQuantitative && IsAggregateCall(c.name);
+  });
+  for (size_t c = 0; aggregated && c < out.size(); ++c) {
+    if (out[c].role == ColumnRole::kQuantitative && out[c].integer && scans[c].reals == 0 &&
+        !NameSaysMeasure(out[c].name, ColumnNameWords(out[c].name)))
+      out[c].role = ColumnRole::kNominal;
   }
   return out;
 }

@@ -50,7 +50,9 @@ struct ColumnInfo {
 // rather than measure: names that say id/key/code/number/no/zip/phone, 0/1 columns named
 // is_/has_, and the leftmost column when it holds unique non-negative INTEGER values (not
 // reals), another column is numeric, and its name is not a measure word (count, total, sum,
-// avg, amount, price, ...). Text and mixed columns are nominal.
+// avg, amount, price, ...). In a result with an aggregate column (sum(...), count(*), ...),
+// the other integer columns are its GROUP BY keys and nominal too, unless their name says they
+// measure. Text and mixed columns are nominal.
 std::vector<ColumnInfo> InferColumnRoles(const QueryResult& result, size_t max_rows = 10000);
 
 // A column name for people: "sum(T1.weekly_sales)" -> "Total weekly sales",
