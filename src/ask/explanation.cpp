@@ -80,8 +80,9 @@ std::vector<std::string> RankingSentences(const ResultSummary& s, const MeasureS
                                 Amount(top.value) + ")"
                           : top.label + " had the highest " + what + " (" + Amount(top.value) + ")";
   if (m.top_share && !tie && s.label_count >= 2) {
-    const bool one_label_column = ColumnsWith(s.roles, ColumnRole::kNominal).size() <= 1;
-    const std::string noun = one_label_column ? PluralNoun(s.roles[s.label_column].title) : "groups";
+    // Labels of one column count its values ("45 stores"); composite labels count rows.
+    const size_t label_columns = ColumnsWith(s.roles, ColumnRole::kNominal).size() + (s.time_column >= 0 ? 1 : 0);
+    const std::string noun = label_columns <= 1 ? PluralNoun(s.roles[s.label_column].title) : "rows";
     first += ", " + FormatPercent(*m.top_share) + " of the total across " +
              FormatCount(static_cast<int64_t>(s.label_count)) + " " + noun;
   }

@@ -30,13 +30,16 @@ std::string LabelPart(const ColumnInfo& col, const Value& v) {
     const int month = std::atoi(text.c_str());
     if (month >= 1 && month <= 12) return kMonths[month - 1];
   }
-  return col.role == ColumnRole::kNominal && col.integer ? col.title + " " + text : text;
+  // Numbers and short codes read better with their column's name: "Store 20", "Type A".
+  const bool bare = col.role == ColumnRole::kNominal && (col.integer || text.size() <= 2);
+  return bare ? col.title + " " + text : text;
 }
 
+// "Store 4", "North, web", "Store 4, 2011": the categories, then the time.
 std::string RowLabel(const ResultSummary& s, const QueryResult& r, size_t row) {
   std::vector<std::string> parts;
   for (int c : ColumnsWith(s.roles, ColumnRole::kNominal)) parts.push_back(LabelPart(s.roles[c], Cell(r, row, c)));
-  if (parts.empty() && s.time_column >= 0) parts.push_back(LabelPart(s.roles[s.time_column], Cell(r, row, s.time_column)));
+  if (s.time_column >= 0) parts.push_back(LabelPart(s.roles[s.time_column], Cell(r, row, s.time_column)));
   if (parts.empty()) return "Row " + std::to_string(row + 1);
   return Join(parts, ", ");
 }

@@ -105,6 +105,8 @@ class Planner {
 
   void ChooseMainTable();
   void ResolveMentions();
+  // The table a column mention belongs to by the phrase after it ("name ... of all concerts").
+  int OwnerTable(const Mention& m) const;
   size_t FindCountFrame();
   void BuildHead();
   void BuildGroups();
@@ -143,6 +145,15 @@ class Planner {
       if (IsKeyWord(w)) return true;
     }
     return false;
+  }
+  // A table that links two or more others and holds little else (singer_in_concert).
+  bool IsLinkTable(int table) const {
+    int outgoing = 0, other = 0;
+    for (const FkEdge& e : s_.EdgesOf(table)) outgoing += e.from_table == table;
+    for (const ColumnEntry& ce : s_.columns()) {
+      if (ce.table == table && !ce.key) ++other;
+    }
+    return outgoing >= 2 && other <= 2;
   }
   // "total"/"sum" -> kSum, "average"/"mean" -> kAvg at token i; kNone otherwise.
   Agg AggregateWord(size_t i) const {
@@ -303,6 +314,31 @@ void Planner::ChooseMainTable() {
   if (plan_.main_table < 0 && s_.tables().size() == 1) plan_.main_table = 0;
 }
 
+int Planner::OwnerTable(const Mention& m) const {
+  // "the name and theme for all concerts": a list of columns followed by "of/for <table>"
+  // names that table's columns.
+  for (size_t k = m.last + 1; k < n_ && k <= m.last + 10; ++k) {
+    int mi = q_.token_mention[k];
+    if (mi >= 0) {
+      const Mention& next = q_.mentions[mi];
+      if (next.kind != Mention::Kind::kSchema) return -1;
+      const SchemaCandidate* best = nullptr;
+      for (const SchemaCandidate& c : next.schema) {
+        if (best == nullptr || c.score > best->score) best = &c;
+      }
+      if (best != nullptr && best->column < 0) {
+        size_t before = next.first;
+        while (before > 0 && IsWord(before - 1, {"all", "each", "every", "the", "a", "an"})) --before;
+        return before > 0 && IsWord(before - 1, {"of", "for"}) ? best->table : -1;
+      }
+      k = next.last;
+      continue;
+    }
+    if (!IsWord(k, {",", "and", "the", "its", "their", "of", "for", "all", "each", "every", "a", "an"})) return -1;
+  }
+  return -1;
+}
+
 void Planner::ResolveMentions() {
   std::set<int> named_tables;
   for (const Mention& m : q_.mentions) {
@@ -314,10 +350,12 @@ void Planner::ResolveMentions() {
     const Mention& m = q_.mentions[mi];
     if (m.kind != Mention::Kind::kSchema || m.schema.empty()) continue;
     std::vector<std::pair<double, size_t>> ranked;
+    const int owner = OwnerTable(m);
     for (size_t ci = 0; ci < m.schema.size(); ++ci) {
       const SchemaCandidate& c = m.schema[ci];
       double adj = c.score;
       if (c.table == plan_.main_table) adj += c.column < 0 ? 0.25 : 0.2;
+      if (c.column >= 0 && c.table == owner) adj += 0.5;
       if (c.column >= 0 && named_tables.count(c.table)) adj += 0.12;
       if (c.column >= 0 && s_.Column(c.table, c.column).key) adj -= 0.08;
       if (!Reach(c.table)) {
@@ -1405,9 +1443,18 @@ void Planner::Finish(PlanResult* out) {
   }
   // Each table joined beyond the first is a guess about how the question connects them.
   {
+    // Counted along the join paths: tables only passed through are guesses too.
     std::set<int> tables;
     for (int t : plan_tables) {
-      if (t >= 0) tables.insert(t);
+      if (t < 0) continue;
+      tables.insert(t);
+      if (plan_.main_table >= 0) {
+        for (const FkEdge& e : s_.Path(plan_.main_table, t)) {
+          for (int via : {e.from_table, e.to_table}) {
+            if (!IsLinkTable(via)) tables.insert(via);  // a many-to-many link is no guess
+          }
+        }
+      }
     }
     if (tables.size() > 2) Doubt(std::pow(0.85, static_cast<double>(tables.size() - 2)), std::to_string(tables.size()) + " tables joined");
   }

@@ -61,8 +61,10 @@ struct Attempt {
 };
 
 bool IsLoopbackUrl(std::string_view url) {
-  std::string host = UrlHost(url);
-  return host.starts_with("127.") || host.starts_with("localhost") || host.starts_with("[::1]");
+  std::string authority = UrlHost(url);
+  std::string host = authority.starts_with("[") ? authority.substr(0, authority.find(']') + 1)
+                                                : authority.substr(0, authority.find(':'));
+  return host == "localhost" || host == "[::1]" || host.starts_with("127.");
 }
 
 Attempt Perform(const HttpRequest& request, const HttpOptions& options) {

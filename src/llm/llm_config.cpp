@@ -149,7 +149,6 @@ class Reader {
     DA_RETURN_IF_ERROR(String(object, "region", path, out.region));
     DA_RETURN_IF_ERROR(String(object, "profile", path, out.aws_profile));
     DA_RETURN_IF_ERROR(Number(object, "timeout_s", path, 0.001, 3600, out.timeout_s));
-    if (object.contains("timeout_s") && out.timeout_s <= 0) return Error(path + ".timeout_s", "must be positive");
     return Integer(object, "max_retries", path, 0, 10, out.max_retries);
   }
 

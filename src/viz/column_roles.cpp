@@ -140,7 +140,8 @@ bool NameSaysIdentifier(std::string_view name, const std::vector<std::string>& w
 }
 
 bool NameSaysMeasure(std::string_view name, const std::vector<std::string>& words) {
-  return IsAggregateCall(name) ||
+  const bool number_of = words.size() >= 2 && (words[0] == "number" || words[0] == "num") && words[1] == "of";
+  return IsAggregateCall(name) || number_of ||
          HasWord(words, {"count", "total", "sum", "avg", "average", "mean", "amount", "price", "cost", "sales",
                          "revenue", "qty", "quantity", "value", "score", "rate", "percent", "pct", "ratio",
                          "size", "weight", "income", "profit", "balance", "salary", "budget", "min", "max"});

@@ -63,6 +63,19 @@ TEST(ExplanationTest, TimeSeries) {
   EXPECT_EQ(Explain(flat), "Sales was 3 in both 2011 and 2012.");
 }
 
+TEST(ExplanationTest, MonthNumbersAreNamed) {
+  auto r = MakeResult({"Month", "avg(Weekly_Sales)"}, {{I(1), D(100)}, {I(2), D(80)}, {I(3), D(150)}});
+  EXPECT_EQ(Explain(r), "Average weekly sales rose 50% from January to March; the biggest drop was in February (" +
+                            kMinus + "20%).");
+}
+
+TEST(ExplanationTest, CompositeLabelsCountRows) {
+  auto r = MakeResult({"Store", "Year", "sum(Weekly_Sales)"},
+                      {{I(1), I(2010), D(50)}, {I(1), I(2011), D(30)}, {I(2), I(2010), D(20)}});
+  EXPECT_EQ(Explain(r), "Store 1, 2010 had the highest total weekly sales (50), 50% of the total across 3 rows. "
+                        "Store 2, 2010 had the lowest (20).");
+}
+
 TEST(ExplanationTest, TwoMeasuresCorrelate) {
   auto r = MakeResult({"temperature", "weekly_sales"}, {{D(1), D(2)}, {D(2), D(4.1)}, {D(3), D(5.9)}, {D(4), D(8)}});
   EXPECT_EQ(Explain(r), "Weekly sales and temperature are strongly positively correlated (r = 1).");

@@ -104,7 +104,7 @@ TEST(ResultSummaryTest, RepeatedTimesAreNotOneSeries) {
   ResultSummary s = Summarize(r);
   EXPECT_FALSE(s.measures.at(0).trend);
   EXPECT_EQ(s.label_column, 1);  // the category names rows
-  EXPECT_EQ(s.measures[0].top[0].label, "N");
+  EXPECT_EQ(s.measures[0].top[0].label, "Region N, 2012-02");  // short codes carry their column
 }
 
 TEST(ResultSummaryTest, CorrelationOfTwoMeasures) {

@@ -4,6 +4,8 @@
 
 #include <gtest/gtest.h>
 
+#include <thread>
+
 #include "fake_llm_server.h"
 #include "llm/model_factory.h"
 
@@ -126,6 +128,20 @@ TEST_F(OpenAIProviderTest, OfficialApiGetsMaxCompletionTokens) {
   auto body = server.requests().at(0).Json();
   EXPECT_EQ(body["max_completion_tokens"], 300);
   EXPECT_FALSE(body.contains("max_tokens"));
+}
+
+TEST_F(OpenAIProviderTest, OneModelServesConcurrentCalls) {
+  auto model = Chat(Config());
+  std::vector<std::thread> threads;
+  std::atomic<int> ok{0};
+  for (int i = 0; i < 4; ++i) {
+    threads.emplace_back([&] {
+      for (int j = 0; j < 5; ++j) ok += model->Chat(Hello()).ok() ? 1 : 0;
+    });
+  }
+  for (auto& t : threads) t.join();
+  EXPECT_EQ(ok.load(), 20);
+  EXPECT_EQ(server.requests().size(), 20u);
 }
 
 TEST_F(OpenAIProviderTest, LengthFinishIsMaxTokens) {

@@ -75,6 +75,19 @@ TEST(ColumnRolesTest, LeftmostUniqueIntegersBesideAMeasureLabelRows) {
   EXPECT_EQ(RoleOf(alone, 0), ColumnRole::kQuantitative);
 }
 
+TEST(ColumnRolesTest, IntegerKeysBesideAnAggregateAreCategories) {
+  auto r = MakeResult({"Store", "Year", "sum(Weekly_Sales)", "size"},
+                      {{I(1), I(2010), D(5), I(100)}, {I(1), I(2011), D(6), I(100)}, {I(2), I(2010), D(7), I(80)}});
+  auto cols = InferColumnRoles(r);
+  EXPECT_EQ(cols[0].role, ColumnRole::kNominal);
+  EXPECT_EQ(cols[1].role, ColumnRole::kTemporal);
+  EXPECT_EQ(cols[2].role, ColumnRole::kQuantitative);
+  EXPECT_EQ(cols[3].role, ColumnRole::kQuantitative);  // its name says it measures
+  // Without an aggregate column the repeated integers stay numbers.
+  auto raw = MakeResult({"Store", "Weekly_Sales"}, {{I(1), D(5)}, {I(1), D(6)}});
+  EXPECT_EQ(InferColumnRoles(raw)[0].role, ColumnRole::kQuantitative);
+}
+
 TEST(ColumnRolesTest, TextMixedAndEmptyColumns) {
   auto r = MakeResult({"name", "mixed", "nothing", "real"},
                       {{S("Ann"), I(1), Null(), D(std::nan(""))}, {S("Bob"), S("x"), Null(), D(2.5)}});
