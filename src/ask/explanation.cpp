@@ -58,7 +58,8 @@ std::vector<std::string> TrendSentences(const MeasureSummary& m) {
     first = name + " was " + Amount(t.first) + " in both " + t.first_label + " and " + t.last_label;
   } else {
     const std::string verb = t.change > 0 ? " rose " : " fell ";
-    const std::string by = t.change_pct ? FormatPercent(std::fabs(*t.change_pct)) : "by " + FormatNumber(std::fabs(t.change));
+    const std::string by =
+        t.change_pct ? FormatPercent(std::fabs(*t.change_pct)) : "by " + FormatNumber(std::fabs(t.change));
     first = name + verb + by + " from " + t.first_label + " to " + t.last_label;
   }
   if (t.points >= 3 && t.largest_drop) {
@@ -116,7 +117,8 @@ std::string OneRowSentence(const ResultSummary& s) {
     parts.push_back(InSentence(m.title) + (s.label_column >= 0 ? " of " : " is ") + Amount(m.top[0].value));
     if (parts.size() == 3) break;
   }
-  if (parts.empty()) return s.sample_labels.empty() ? "One row matched." : "One row matched: " + s.sample_labels[0] + ".";
+  if (parts.empty())
+    return s.sample_labels.empty() ? "One row matched." : "One row matched: " + s.sample_labels[0] + ".";
   if (s.label_column >= 0) return s.sample_labels[0] + " has " + ListOf(parts) + ".";
   return Capitalized(ListOf(parts)) + ".";
 }
@@ -146,7 +148,8 @@ std::vector<std::string> CoreSentences(std::string_view restatement, const Resul
   } else if (!m) {
     const size_t more = s.row_count - std::min(s.row_count, s.sample_labels.size());
     std::string list = ListOf(s.sample_labels);
-    if (more > 0 && !s.sample_labels.empty()) list = Join(s.sample_labels, ", ") + " and " + FormatCount(more) + " more";
+    if (more > 0 && !s.sample_labels.empty())
+      list = Join(s.sample_labels, ", ") + " and " + FormatCount(static_cast<int64_t>(more)) + " more";
     out.push_back(Capitalized(Rows(s.row_count)) + (list.empty() ? "." : ": " + list + "."));
   }
   if (s.correlation) out.push_back(CorrelationSentence(s, *s.correlation));

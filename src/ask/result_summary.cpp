@@ -6,6 +6,7 @@
 #include <set>
 
 #include "common/strings.h"
+#include "viz/chart_fields.h"
 
 namespace da {
 
@@ -169,25 +170,18 @@ std::optional<Correlation> CorrelationOf(const ResultSummary& s, const QueryResu
   return Correlation{s.columns[x], s.columns[y], rho, n};
 }
 
-// Text from the data as valid UTF-8 (bad bytes -> U+FFFD), cleaned the way results are.
-std::string Utf8(const std::string& text) {
-  QueryResult header;
-  header.columns = {text};
-  return header.ToJson()["columns"][0].get<std::string>();
-}
-
-nlohmann::json ItemJson(const RankedItem& i) { return {{"label", Utf8(i.label)}, {"value", i.value}}; }
+nlohmann::json ItemJson(const RankedItem& i) { return {{"label", ValidUtf8Text(i.label)}, {"value", i.value}}; }
 
 nlohmann::json StepJson(const TrendStep& s) {
-  nlohmann::json j = {{"from", Utf8(s.from)}, {"to", Utf8(s.to)}, {"change", s.change}};
+  nlohmann::json j = {{"from", ValidUtf8Text(s.from)}, {"to", ValidUtf8Text(s.to)}, {"change", s.change}};
   if (s.change_pct) j["change_pct"] = *s.change_pct;
   return j;
 }
 
 nlohmann::json TrendJson(const Trend& t) {
   nlohmann::json j = {{"points", t.points},
-                      {"first", {{"label", Utf8(t.first_label)}, {"value", t.first}}},
-                      {"last", {{"label", Utf8(t.last_label)}, {"value", t.last}}},
+                      {"first", {{"label", ValidUtf8Text(t.first_label)}, {"value", t.first}}},
+                      {"last", {{"label", ValidUtf8Text(t.last_label)}, {"value", t.last}}},
                       {"change", t.change},
                       {"peak", ItemJson(t.peak)},
                       {"low", ItemJson(t.low)}};
@@ -198,7 +192,10 @@ nlohmann::json TrendJson(const Trend& t) {
 }
 
 nlohmann::json MeasureJson(const MeasureSummary& m) {
-  nlohmann::json j = {{"column", Utf8(m.column)}, {"title", Utf8(m.title)}, {"count", m.count}, {"missing", m.missing},
+  nlohmann::json j = {{"column", ValidUtf8Text(m.column)},
+                      {"title", ValidUtf8Text(m.title)},
+                      {"count", m.count},
+                      {"missing", m.missing},
                       {"additive", m.additive}};
   if (m.count > 0) {
     j.update({{"min", m.min}, {"max", m.max}, {"sum", m.sum}, {"mean", m.mean}, {"median", m.median}});
@@ -245,10 +242,10 @@ ResultSummary Summarize(const QueryResult& result, std::vector<ColumnInfo> roles
 }
 
 nlohmann::json ResultSummary::ToJson() const {
-  auto column = [&](int c) { return c >= 0 ? nlohmann::json(Utf8(columns[c])) : nlohmann::json(); };
+  auto column = [&](int c) { return c >= 0 ? nlohmann::json(ValidUtf8Text(columns[c])) : nlohmann::json(); };
   nlohmann::json names = nlohmann::json::array(), samples = nlohmann::json::array();
-  for (const auto& c : columns) names.push_back(Utf8(c));
-  for (const auto& l : sample_labels) samples.push_back(Utf8(l));
+  for (const auto& c : columns) names.push_back(ValidUtf8Text(c));
+  for (const auto& l : sample_labels) samples.push_back(ValidUtf8Text(l));
   nlohmann::json j = {{"row_count", row_count},
                       {"rows_considered", rows_considered},
                       {"truncated", truncated},
@@ -260,8 +257,10 @@ nlohmann::json ResultSummary::ToJson() const {
   j["measures"] = nlohmann::json::array();
   for (const auto& m : measures) j["measures"].push_back(MeasureJson(m));
   if (correlation) {
-    j["correlation"] = {
-        {"x", Utf8(correlation->x)}, {"y", Utf8(correlation->y)}, {"r", correlation->r}, {"n", correlation->n}};
+    j["correlation"] = {{"x", ValidUtf8Text(correlation->x)},
+                        {"y", ValidUtf8Text(correlation->y)},
+                        {"r", correlation->r},
+                        {"n", correlation->n}};
   }
   if (single_value) {
     QueryResult one;

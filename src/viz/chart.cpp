@@ -38,6 +38,7 @@ Shape Analyze(const QueryResult& result) {
   s.result = &result;
   s.cols = InferColumnRoles(result);
   s.keys = ChartFieldNames(result);
+  for (size_t c = 0; c < s.cols.size(); ++c) s.cols[c].title = ColumnTitle(s.keys[c]);  // valid UTF-8
   s.time = FirstColumn(s.cols, ColumnRole::kTemporal);
   s.measures = ColumnsWith(s.cols, ColumnRole::kQuantitative);
   s.categories = ColumnsWith(s.cols, ColumnRole::kNominal);
@@ -301,7 +302,7 @@ Chart Build(const Shape& s, ChartType type, const ChartHints& hints) {
                           " rows; the chart shows only those.");
   }
   chart.spec = {{"$schema", kSchema},
-                {"title", hints.title.empty() ? d.title : hints.title},
+                {"title", hints.title.empty() ? d.title : ValidUtf8Text(hints.title)},
                 {"data", {{"values", ChartValues(*s.result, d.rows, hints.max_points)}}},
                 {"mark", d.mark},
                 {"encoding", d.encoding}};

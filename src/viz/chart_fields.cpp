@@ -5,15 +5,18 @@
 
 namespace da {
 
-std::vector<std::string> ChartFieldNames(const QueryResult& result) {
-  // QueryResult::ToJson makes names valid UTF-8; reuse it on the header alone.
+std::string ValidUtf8Text(std::string_view text) {
+  // QueryResult::ToJson does the cleaning; reuse it on a one-column header.
   QueryResult header;
-  header.columns = result.columns;
-  const nlohmann::json cleaned = header.ToJson()["columns"];
+  header.columns = {std::string(text)};
+  return header.ToJson()["columns"][0].get<std::string>();
+}
+
+std::vector<std::string> ChartFieldNames(const QueryResult& result) {
   std::vector<std::string> names;
   std::set<std::string> used;
-  for (size_t i = 0; i < cleaned.size(); ++i) {
-    std::string base = cleaned[i].get<std::string>();
+  for (size_t i = 0; i < result.columns.size(); ++i) {
+    std::string base = ValidUtf8Text(result.columns[i]);
     if (base.empty()) base = "column " + std::to_string(i + 1);
     std::string name = base;
     for (int k = 2; used.count(name); ++k) name = base + " (" + std::to_string(k) + ")";

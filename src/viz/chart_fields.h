@@ -19,7 +19,11 @@
 
 namespace da {
 
-// The data key of each column, in column order (unique).
+// `text` as valid UTF-8: each byte that is not part of a valid sequence becomes U+FFFD, as in
+// QueryResult::ToJson, so JSON holding it always serializes.
+std::string ValidUtf8Text(std::string_view text);
+
+// The data key of each column, in column order (unique, valid UTF-8).
 std::vector<std::string> ChartFieldNames(const QueryResult& result);
 
 // "sum(T1.sales)" -> "sum(T1\\.sales)": a reference Vega-Lite reads as the one key `name`.

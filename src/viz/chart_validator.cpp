@@ -112,7 +112,8 @@ class Validator {
     if (spec.contains("transform")) DA_RETURN_IF_ERROR(Transforms(spec["transform"]));
     if (!spec.contains("mark")) return Bad("mark", "a mark is required");
     DA_ASSIGN_OR_RETURN(std::string mark, Mark(spec["mark"]));
-    if (!spec.contains("encoding") || !spec["encoding"].is_object()) return Bad("encoding", "an encoding object is required");
+    if (!spec.contains("encoding") || !spec["encoding"].is_object())
+      return Bad("encoding", "an encoding object is required");
     return Encoding(spec["encoding"], mark);
   }
 
@@ -215,7 +216,8 @@ class Validator {
       return Bad(path + ".type", "must be quantitative, temporal, nominal or ordinal");
     if (def.contains("aggregate")) {
       const Json& a = def["aggregate"];
-      if (!a.is_string() || !kAggregates.count(a.get<std::string>())) return Bad(path + ".aggregate", "unknown aggregate");
+      if (!a.is_string() || !kAggregates.count(a.get<std::string>()))
+        return Bad(path + ".aggregate", "unknown aggregate");
     }
     if (def.contains("timeUnit") && (!def["timeUnit"].is_string() || !TimeUnitOk(def["timeUnit"].get<std::string>())))
       return Bad(path + ".timeUnit", "unknown time unit");
@@ -228,7 +230,8 @@ class Validator {
     }
     if (def.contains("formatType")) {
       const Json& f = def["formatType"];
-      if (!(f == "number" || f == "time" || f == "utc")) return Bad(path + ".formatType", "must be number, time or utc");
+      if (!(f == "number" || f == "time" || f == "utc"))
+        return Bad(path + ".formatType", "must be number, time or utc");
     }
     for (const char* key : {"title", "format", "value", "datum", "spacing", "columns", "bandPosition"}) {
       if (def.contains(key) && !(Scalar(def[key]) || (def[key].is_array() && PlainValue(def[key], path).ok())))
@@ -270,9 +273,11 @@ class Validator {
     if (sort.contains("field")) DA_RETURN_IF_ERROR(FieldRef(sort["field"], path + ".field"));
     if (sort.contains("op") && (!sort["op"].is_string() || !kAggregates.count(sort["op"].get<std::string>())))
       return Bad(path + ".op", "unknown aggregate");
-    if (sort.contains("order") && !(sort["order"].is_null() || sort["order"] == "ascending" || sort["order"] == "descending"))
+    if (sort.contains("order") &&
+        !(sort["order"].is_null() || sort["order"] == "ascending" || sort["order"] == "descending"))
       return Bad(path + ".order", "must be ascending or descending");
-    if (sort.contains("encoding") && (!sort["encoding"].is_string() || !kChannels.count(sort["encoding"].get<std::string>())))
+    if (sort.contains("encoding") &&
+        (!sort["encoding"].is_string() || !kChannels.count(sort["encoding"].get<std::string>())))
       return Bad(path + ".encoding", "unknown channel");
     return Status::Ok();
   }

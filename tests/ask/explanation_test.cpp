@@ -3,6 +3,8 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <limits>
+#include <random>
 
 #include "viz/viz_fixtures.h"
 
@@ -109,6 +111,29 @@ TEST(ExplanationTest, TruncatedResultsSayTotalsMayBeIncomplete) {
   EXPECT_EQ(e, "Total sales rose 4% from 2012-01 to 2012-06; the biggest drop was in 2012-03 (" + kMinus +
                    "25%). The highest was 130 in 2012-05. Only the first 6 rows were returned, so totals may be "
                    "incomplete.");
+}
+
+TEST(ExplanationTest, OddResultsAlwaysExplainAndSerialize) {
+  const std::vector<Value> pool = {Null(), I(0), I(-3), I(2011), I(std::numeric_limits<int64_t>::min()), D(2.5),
+                                   D(std::nan("")), D(-std::numeric_limits<double>::infinity()), D(1e308),
+                                   S("2012-01"), S("North"), S("caf\xE9"), S("")};
+  const std::vector<std::string> names = {"year", "store", "sum(x)", "bad\xFF"};
+  std::mt19937 rng(7);
+  for (int i = 0; i < 2000; ++i) {
+    QueryResult r;
+    const size_t cols = 1 + rng() % 3, rows = rng() % 12;
+    for (size_t c = 0; c < cols; ++c) r.columns.push_back(names[rng() % names.size()]);
+    for (size_t k = 0; k < rows; ++k) {
+      std::vector<Value> row;
+      const size_t width = rng() % 6 == 0 ? rng() % (cols + 1) : cols;  // sometimes ragged
+      for (size_t c = 0; c < width; ++c) row.push_back(pool[rng() % pool.size()]);
+      r.rows.push_back(std::move(row));
+    }
+    r.truncated = rng() % 5 == 0;
+    ResultSummary s = Summarize(r);
+    ASSERT_NO_THROW(s.ToJson().dump());
+    EXPECT_FALSE(TemplatedExplanation("", s).empty());
+  }
 }
 
 }  // namespace
