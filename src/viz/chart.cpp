@@ -19,6 +19,8 @@ constexpr size_t kHorizontalLabelLength = 12;  // longer category labels -> hori
 constexpr size_t kHorizontalBarCount = 12;     // more bars -> horizontal bars
 constexpr size_t kMaxColorSeries = 20;         // more series -> lines without a legend
 constexpr size_t kLinePointMarkers = 100;      // fewer points -> a marker on each
+constexpr int kLineWidth = 400;                // pixels; a page may override
+constexpr double kShortAxisNumbers = 1e5;      // from here on axes read "300M", not "300,000,000"
 
 // What a result offers a chart: its columns' roles and data keys.
 struct Shape {
@@ -131,6 +133,29 @@ nlohmann::json FieldDef(const Shape& s, int col, const char* type) {
   return {{"field", EscapeField(s.keys[col])}, {"type", type}, {"title", s.cols[col].title}};
 }
 
+// Largest |value| of the measure columns `cols`, NaN-free.
+double MaxAbs(const Shape& s, const std::vector<int>& cols) {
+  double m = 0;
+  for (size_t r = 0; r < s.rows(); ++r)
+    for (int c : cols) {
+      const double v = std::fabs(NumericValue(Cell(s, r, c)));
+      if (std::isfinite(v)) m = std::max(m, v);
+    }
+  return m;
+}
+
+// Large numbers on an axis in SI form ("300M"); tooltips keep every digit.
+void ShortAxisNumbers(const Shape& s, const std::vector<int>& cols, nlohmann::json& def) {
+  if (MaxAbs(s, cols) >= kShortAxisNumbers) def["axis"] = {{"format", "~s"}};
+}
+
+// A measure on an axis.
+nlohmann::json MeasureDef(const Shape& s, int col) {
+  nlohmann::json d = FieldDef(s, col, "quantitative");
+  ShortAxisNumbers(s, {col}, d);
+  return d;
+}
+
 nlohmann::json TimeDef(const Shape& s, int col) {
   switch (s.cols[col].grain) {
     case TimeGrain::kDate: {
@@ -171,6 +196,7 @@ Draft LineDraft(const Shape& s) {
   Draft d;
   const int t = s.time, m = s.measures[0];
   d.encoding["x"] = TimeDef(s, t);
+  if (d.encoding["x"]["type"] == "ordinal") d.encoding["x"]["axis"] = {{"labelAngle", 0}};
   d.title = s.cols[m].title + " over " + InSentence(s.cols[t].title);
   if (s.measures.size() >= 2) {
     const std::string series = FreshKey(s, "Measure"), value = FreshKey(s, "Value");
@@ -178,10 +204,11 @@ Draft LineDraft(const Shape& s) {
     for (int c : s.measures) fold.push_back(EscapeField(s.keys[c]));
     d.transform = nlohmann::json::array({{{"fold", fold}, {"as", {series, value}}}});
     d.encoding["y"] = {{"field", EscapeField(value)}, {"type", "quantitative"}, {"title", "Value"}};
+    ShortAxisNumbers(s, s.measures, d.encoding["y"]);
     d.encoding["color"] = {{"field", EscapeField(series)}, {"type", "nominal"}, {"title", "Measure"}};
     d.title = "Measures over " + InSentence(s.cols[t].title);
   } else {
-    d.encoding["y"] = FieldDef(s, m, "quantitative");
+    d.encoding["y"] = MeasureDef(s, m);
     if (!s.categories.empty()) {
       const int c = s.categories[0];
       const bool legend = s.cols[c].distinct <= kMaxColorSeries;
@@ -231,7 +258,7 @@ Draft BarDraft(const Shape& s, const ChartHints& hints) {
   const char* value_axis = horizontal ? "x" : "y";
   nlohmann::json cat = by_time ? TimeDef(s, label) : FieldDef(s, label, "nominal");
   if (!by_time) cat["sort"] = std::string("-") + value_axis;
-  nlohmann::json value = FieldDef(s, m, "quantitative");
+  nlohmann::json value = MeasureDef(s, m);
   const bool stacked = s.categories.size() >= 2 && label == s.categories[0] &&
                        s.cols[s.categories[1]].distinct <= kMaxColorSeries;
   if (stacked) {
@@ -266,7 +293,7 @@ Draft ArcDraft(const Shape& s) {
 Draft PointDraft(const Shape& s) {
   Draft d;
   const int x = s.measures[0], y = s.measures[1];
-  d.encoding = {{"x", FieldDef(s, x, "quantitative")}, {"y", FieldDef(s, y, "quantitative")}};
+  d.encoding = {{"x", MeasureDef(s, x)}, {"y", MeasureDef(s, y)}};
   d.mark = {{"type", "point"}, {"filled", true}, {"tooltip", true}};
   d.title = s.cols[y].title + " against " + InSentence(s.cols[x].title);
   return d;
@@ -307,6 +334,7 @@ Chart Build(const Shape& s, ChartType type, const ChartHints& hints) {
                 {"mark", d.mark},
                 {"encoding", d.encoding}};
   if (!d.transform.is_null()) chart.spec["transform"] = d.transform;
+  if (type == ChartType::kLine) chart.spec["width"] = kLineWidth;  // ordinal steps would be too narrow
   return chart;
 }
 

@@ -64,6 +64,14 @@ TEST(ChooseChartTest, YearsAreOrdinalOnALine) {
   EXPECT_EQ(c.spec["encoding"]["x"]["type"], "ordinal");
 }
 
+TEST(ChooseChartTest, LargeNumbersGetShortAxisLabels) {
+  Chart c = Choose(MakeResult({"year", "sum(sales)"}, {{I(2010), D(5e8)}, {I(2011), D(-7e8)}}));
+  ASSERT_EQ(c.type, ChartType::kLine);
+  EXPECT_EQ(c.spec["encoding"]["y"]["axis"]["format"], "~s");
+  EXPECT_EQ(c.spec["encoding"]["x"]["axis"]["labelAngle"], 0);  // years read level
+  EXPECT_FALSE(Choose(AmountByRegion()).spec["encoding"]["y"].contains("axis"));
+}
+
 TEST(ChooseChartTest, SeveralMeasuresOverTimeAreFoldedIntoColoredLines) {
   Chart c = Choose(MakeResult({"date", "sales", "returns"},
                               {{S("2012-01-06"), D(10), D(1)}, {S("2012-01-13"), D(12), D(2)}}));
