@@ -361,6 +361,12 @@ std::optional<ChartType> ChartTypeFromName(std::string_view name) {
   return std::nullopt;
 }
 
+nlohmann::json Chart::ToJson() const {
+  nlohmann::json j = {{"type", ChartTypeName(type)}, {"spec", spec}, {"notes", notes}};
+  if (type == ChartType::kNone) j["reason"] = reason;
+  return j;
+}
+
 Chart ChooseChart(const QueryResult& result, const ChartHints& hints) {
   const Shape s = Analyze(result);
   std::string refused;

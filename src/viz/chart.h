@@ -49,6 +49,9 @@ struct Chart {
   nlohmann::json spec;             // Vega-Lite v5; null when type is kNone
   std::vector<std::string> notes;  // for people: "Showing the top 20 of 45 stores by total sales."
   std::string reason;              // why there is no chart, when type is kNone
+
+  // {"type": "bar", "spec": {...} | null, "notes": [...], "reason": "..." (only when no chart)}
+  nlohmann::json ToJson() const;
 };
 
 // The chart for `result`; never fails (a result that suits no chart gets kNone and a reason).

@@ -77,4 +77,10 @@ nlohmann::json ChartValues(const QueryResult& result, const std::vector<size_t>&
   return values;
 }
 
+nlohmann::json WithResultData(nlohmann::json spec, const QueryResult& result, size_t max_rows) {
+  if (!spec.is_object()) return spec;  // ValidateChart will say what is wrong
+  spec["data"] = {{"values", ChartValues(result, {}, max_rows)}};
+  return spec;
+}
+
 }  // namespace da

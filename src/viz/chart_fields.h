@@ -39,4 +39,8 @@ Result<std::string> ParseField(std::string_view reference);
 nlohmann::json ChartValues(const QueryResult& result, const std::vector<size_t>& row_indices = {},
                            size_t max_rows = 5000);
 
+// `spec` with its data replaced by the rows of `result` ({"values": ChartValues(...)}): how a
+// spec proposed without rows (an LLM sees facts, not data) gets the data it is validated against.
+nlohmann::json WithResultData(nlohmann::json spec, const QueryResult& result, size_t max_rows = 5000);
+
 }  // namespace da

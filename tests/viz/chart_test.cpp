@@ -267,6 +267,28 @@ TEST(MakeChartTest, SwitchesTypeOrSaysWhyNot) {
   EXPECT_TRUE(none->spec.is_null());
 }
 
+TEST(ChartJsonTest, TypeSpecNotesAndReason) {
+  nlohmann::json bar = ChooseChart(SalesByStore(45)).ToJson();
+  EXPECT_EQ(bar["type"], "bar");
+  EXPECT_TRUE(bar["spec"].is_object());
+  EXPECT_EQ(bar["notes"].size(), 1u);
+  EXPECT_FALSE(bar.contains("reason"));
+  nlohmann::json none = ChooseChart(MakeResult({"n"}, {{I(1)}})).ToJson();
+  EXPECT_EQ(none["type"], "none");
+  EXPECT_TRUE(none["spec"].is_null());
+  EXPECT_FALSE(none["reason"].get<std::string>().empty());
+}
+
+TEST(ChartFieldsTest, ProposedSpecsGetTheResultsRows) {
+  auto spec = nlohmann::json::parse(R"({"mark": "bar", "encoding": {"x": {"field": "region", "type": "nominal"},
+    "y": {"field": "amount", "type": "quantitative"}}, "data": {"url": "https://example.com/x.csv"}})");
+  EXPECT_FALSE(ValidateChart(spec, AmountByRegion()).ok());
+  nlohmann::json with = WithResultData(spec, AmountByRegion());
+  EXPECT_EQ(with["data"], nlohmann::json({{"values", ChartValues(AmountByRegion())}}));
+  EXPECT_TRUE(ValidateChart(with, AmountByRegion()).ok());
+  EXPECT_EQ(WithResultData(nlohmann::json::array(), AmountByRegion()), nlohmann::json::array());
+}
+
 TEST(ChartTypeNamesTest, RoundTripAndEverydayWords) {
   for (ChartType t : {ChartType::kNone, ChartType::kBar, ChartType::kLine, ChartType::kArc, ChartType::kPoint})
     EXPECT_EQ(ChartTypeFromName(ChartTypeName(t)), t);
