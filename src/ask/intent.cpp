@@ -71,8 +71,8 @@ std::string Singular(std::string w) {
   return w;
 }
 
-// Whether the message names one of the dataset's tables or columns.
-bool MentionsDataset(const Words& words, const DatasetContext& ctx) {
+// The words of the dataset's table and column names (singular, 3+ letters, not generic).
+WordSet DatasetWords(const DatasetContext& ctx) {
   static const WordSet kGeneric = {"the", "and", "for", "name", "names", "type", "value", "values", "data",
                                    "table", "code", "key", "info", "list", "all", "new", "old"};
   WordSet names;
@@ -82,8 +82,14 @@ bool MentionsDataset(const Words& words, const DatasetContext& ctx) {
   };
   for (const auto& t : ctx.tables) add(t);
   for (const auto& c : ctx.column_labels) add(c);
+  return names;
+}
+
+bool IsDatasetWord(const WordSet& dataset, const std::string& w) { return dataset.count(Singular(w)) > 0; }
+
+bool MentionsDataset(const Words& words, const WordSet& dataset) {
   for (const auto& w : words)
-    if (names.count(Singular(w))) return true;
+    if (IsDatasetWord(dataset, w)) return true;
   return false;
 }
 
@@ -175,7 +181,7 @@ bool IsSmallTalk(const Words& w) {
 bool AsksForHelp(const Words& w) {
   if (w.size() <= 3 && HasAny(w, {"help", "usage", "commands", "examples", "example", "options"})) return true;
   const bool what_or_how = StartsWith(w, {"what", "how", "which", "can", "could", "tell"});
-  return what_or_how && ((HasAny(w, {"you", "i", "we"}) &&
+  return what_or_how && ((HasAny(w, {"you", "i", "we", "this", "it", "tool", "app", "assistant"}) &&
                           HasAny(w, {"do", "ask", "help", "use", "work", "works", "answer", "capable", "able"}) &&
                           !HasAny(w, kAggregates)) ||
                          HasPhrase(w, {"how", "does", "this", "work"}) || HasPhrase(w, {"what", "is", "this"}));
@@ -199,9 +205,18 @@ bool AsksWhy(const Words& w) {
   return HasAny(w, {"explain", "account"}) && HasAny(w, kChangeWords);
 }
 
+// Nothing but chart and filler words: a request about the previous answer ("make it a line").
+bool FillerOnly(const Words& w) {
+  for (const auto& x : w)
+    if (!kFollowUpFiller.count(x)) return false;
+  return true;
+}
+
 // A chart type named in the message.
 std::optional<ChartType> RequestedChart(const Words& w) {
   if (HasAny(w, {"pie", "donut", "doughnut"})) return ChartType::kArc;
+  if (FillerOnly(w) && HasAny(w, {"line", "lines"})) return ChartType::kLine;
+  if (FillerOnly(w) && HasAny(w, {"bar", "bars"})) return ChartType::kBar;
   if (HasAny(w, {"scatter", "scatterplot"}) || HasPhrase(w, {"scatter", "plot"})) return ChartType::kPoint;
   const bool charty = HasAny(w, {"chart", "charts", "graph", "graphs", "plot"});
   if (HasAny(w, {"histogram"}) || HasPhrase(w, {"as", "bars"}) || HasPhrase(w, {"as", "a", "bar"}) ||
@@ -213,11 +228,18 @@ std::optional<ChartType> RequestedChart(const Words& w) {
   return std::nullopt;
 }
 
-bool AsksOffTopic(const Words& w) {
-  if (HasAny(w, kOffTopic)) return true;
+// An off-topic cue (joke, poem, weather, writing code...) that is not itself a word of the
+// dataset's names: "how many songs per genre" is a data question over a songs table.
+bool AsksOffTopic(const Words& w, const WordSet& dataset) {
+  auto cue = [&](const WordSet& set) {
+    for (const auto& x : w)
+      if (set.count(x) && !IsDatasetWord(dataset, x)) return true;
+    return false;
+  };
+  if (cue(kOffTopic)) return true;
   // Writing code: a write verb with a programming word, or a language name asked about.
-  return (HasAny(w, kWriteVerbs) && HasAny(w, kCodeWords)) ||
-         HasAny(w, {"python", "javascript", "typescript", "golang", "html", "css", "regex"});
+  return (HasAny(w, kWriteVerbs) && cue(kCodeWords)) ||
+         cue({"python", "javascript", "typescript", "golang", "html", "css", "regex"});
 }
 
 double DataConfidence(const Words& w, bool mentions_data, std::string_view message) {
@@ -264,6 +286,14 @@ std::string HelpReply(const DatasetContext& ctx) {
          DatasetLine(ctx) + " " + Examples(ctx);
 }
 
+std::string CourtesyReply(const Words& w) {
+  if (HasAny(w, {"bye", "goodbye", "later", "night"}))
+    return "Goodbye! Come back with more questions about your data any time.";
+  if (HasAny(w, {"thanks", "thank", "thx", "ty", "cheers", "appreciate"}))
+    return "You're welcome! Ask another question about your data whenever you like.";
+  return "OK. Ask another question about your data whenever you like.";
+}
+
 // "This dataset has 3 tables: a, b and c. Columns include X, Y and Z. Try ..."
 std::string DatasetReply(const Words& w, const DatasetContext& ctx) {
   if (ctx.tables.empty()) return HelpReply(ctx);
@@ -287,13 +317,9 @@ IntentResult Classify(const Words& all, std::string_view message, const DatasetC
   const Words w = WithoutGreeting(all);
   const bool greeted = w.size() < all.size();
   if (w.empty()) return Make(Intent::kConversation, 0.95, "Hello! " + HelpReply(ctx));
-  if (IsCourtesyOnly(w)) {
-    const bool bye = HasAny(w, {"bye", "goodbye", "later", "night"});
-    return Make(Intent::kConversation, 0.9,
-                bye ? "Goodbye! Come back with more questions about your data any time."
-                    : "You're welcome! Ask another question about your data whenever you like.");
-  }
-  const bool mentions_data = MentionsDataset(w, ctx);
+  if (IsCourtesyOnly(w)) return Make(Intent::kConversation, 0.9, CourtesyReply(w));
+  const WordSet dataset = DatasetWords(ctx);
+  const bool mentions_data = MentionsDataset(w, dataset);
   if (IsSmallTalk(w) && !mentions_data)
     return Make(Intent::kConversation, 0.85, std::string(greeted ? "Hello! " : "") + HelpReply(ctx));
   if (AsksAboutDataset(w)) return Make(Intent::kConversation, 0.85, DatasetReply(w, ctx));
@@ -301,13 +327,11 @@ IntentResult Classify(const Words& all, std::string_view message, const DatasetC
   if (AsksWhy(w)) return Make(Intent::kWhyQuestion, 0.85);
   if (HasAny(w, kChartWords) || RequestedChart(w)) {
     IntentResult r = Make(Intent::kChartRequest, 0.85);
-    bool filler_only = true;
-    for (const auto& x : w) filler_only = filler_only && kFollowUpFiller.count(x);
-    r.follow_up = filler_only;
-    if (filler_only) r.confidence = 0.9;
+    r.follow_up = FillerOnly(w);
+    if (r.follow_up) r.confidence = 0.9;
     return r;
   }
-  if (AsksOffTopic(w) && !mentions_data) {
+  if (AsksOffTopic(w, dataset)) {
     std::string reply = "I can only answer questions about the data in this dataset, so I can't help with that." +
                         DatasetLine(ctx) + " " + Examples(ctx);
     return Make(Intent::kOutOfScope, 0.8, reply);
@@ -331,7 +355,7 @@ const char* IntentName(Intent intent) {
 IntentResult ClassifyIntent(std::string_view message, const DatasetContext& context) {
   const Words words = Tokenize(message);
   IntentResult r = Classify(words, message, context);
-  r.chart.requested = RequestedChart(words);
+  r.chart.requested = RequestedChart(WithoutGreeting(words));
   r.chart.proportion = HasAny(words, kProportion) || HasPhrase(words, {"break", "down"}) ||
                        message.find('%') != std::string_view::npos;
   return r;

@@ -47,6 +47,11 @@ TEST(IntentTest, ChartRequests) {
   EXPECT_TRUE(bar.follow_up);
   EXPECT_EQ(bar.chart.requested, ChartType::kBar);
 
+  IntentResult make_line = ClassifyIntent("hey, make it a line", Walmart());
+  EXPECT_EQ(make_line.intent, Intent::kChartRequest);
+  EXPECT_TRUE(make_line.follow_up);
+  EXPECT_EQ(make_line.chart.requested, ChartType::kLine);
+
   IntentResult line = ClassifyIntent("total sales by month as a line chart", Walmart());
   EXPECT_EQ(line.intent, Intent::kChartRequest);
   EXPECT_FALSE(line.follow_up);
@@ -85,7 +90,7 @@ TEST(IntentTest, WhyQuestions) {
 TEST(IntentTest, Conversation) {
   for (const char* q : {"hi", "Hello there!", "good morning", "thanks!", "thank you so much", "ok great",
                         "bye", "help", "what can you do?", "What can I ask?", "how does this work",
-                        "who are you?", "how are you", "", "  ?! "}) {
+                        "who are you?", "how are you", "What can this tool do?", "", "  ?! "}) {
     IntentResult r = ClassifyIntent(q, Walmart());
     EXPECT_EQ(r.intent, Intent::kConversation) << q;
     EXPECT_FALSE(r.reply.empty()) << q;
@@ -109,6 +114,8 @@ TEST(IntentTest, RepliesNameTheDataset) {
   DatasetContext many{{"a", "b", "c", "d", "e", "f", "g"}, {}};
   EXPECT_NE(ClassifyIntent("hi", many).reply.find("a, b, c, d, e and 2 more"), std::string::npos);
   EXPECT_EQ(ClassifyIntent("thanks").reply, "You're welcome! Ask another question about your data whenever you like.");
+  EXPECT_EQ(ClassifyIntent("ok").reply, "OK. Ask another question about your data whenever you like.");
+  EXPECT_EQ(ClassifyIntent("bye!").reply, "Goodbye! Come back with more questions about your data any time.");
 }
 
 TEST(IntentTest, OutOfScope) {
@@ -128,6 +135,9 @@ TEST(IntentTest, DatasetWordsOverrideOffTopicCues) {
   DatasetContext songs{{"songs", "artists"}, {"Title", "Genre"}};
   EXPECT_EQ(IntentOf("how many songs per genre", songs), Intent::kDataQuestion);
   EXPECT_EQ(IntentOf("how many songs per genre", {}), Intent::kOutOfScope);
+  // Naming the dataset does not make a poem or a joke a data question.
+  EXPECT_EQ(IntentOf("write a haiku about stores"), Intent::kOutOfScope);
+  EXPECT_EQ(IntentOf("tell me a joke about weekly sales"), Intent::kOutOfScope);
 }
 
 TEST(IntentTest, JsonForm) {
