@@ -47,9 +47,10 @@ struct IntentResult {
 // Rules, in order: empty or greeting-only -> conversation; thanks/bye-only -> conversation;
 // questions about the assistant or the dataset's tables -> conversation; "why ...",
 // "what caused/drove/led to ...", "explain the drop ..." -> why_question; chart words (chart,
-// graph, plot, visualize, pie, scatter, "bar chart", "as a line") -> chart_request; jokes,
-// poems/stories/songs, weather, recipes, translation, writing code -> out_of_scope, unless the
-// message names a table or column of the dataset; everything else is a data question, more
+// graph, plot, visualize, pie, scatter, "bar chart", "as a line"; "make it a line" as a
+// follow-up) -> chart_request; jokes, poems/stories/songs, weather, recipes, translation,
+// writing code -> out_of_scope, unless that cue word is part of a table or column name ("songs"
+// in a music dataset); everything else is a data question, more
 // confident with question words, imperative verbs (show, list, count...), aggregate words or
 // dataset names.
 IntentResult ClassifyIntent(std::string_view message, const DatasetContext& context = {});
