@@ -224,6 +224,8 @@ void Planner::BuildSuperlatives() {
 
 bool Planner::OrderByRelatedColumn(size_t i, int table, bool desc, int k) {
   std::optional<ColRef> c = RelatedColumn(i, table);
+  // "the last transcript", "the earliest order": the entity's one date.
+  if (!c && In(W(i), {"last", "latest", "newest", "earliest", "recent"})) c = TemporalColumn(table);
   if (!c) return false;
   bool d = desc;
   if (s_.Column(c->table, c->column).temporal && In(W(i), {"oldest", "youngest"})) d = !d;  // older = earlier date

@@ -253,6 +253,14 @@ void Planner::BuildHead() {
   // now the entity questions: "Which singers ...", "Who ...", "List all stadiums".
   bool has_plain = false;
   for (const SelectItem& s : plan_.select) has_plain = has_plain || s.agg == Agg::kNone || s.agg != Agg::kNone;
+  if (!has_plain && plan_.main_table >= 0 && W(start) == "when") {
+    // "When was the last transcript released?": the entity's one date.
+    if (std::optional<ColRef> date = TemporalColumn(plan_.main_table)) {
+      plan_.select.push_back(SelectItem{Agg::kNone, *date});
+      Use(start);
+      has_plain = true;
+    }
+  }
   if (!has_plain && plan_.main_table >= 0) {
     plan_.select.push_back(SelectItem{Agg::kNone, EntityColumn(plan_.main_table)});
     if (!which_question) Doubt(0.9, "nothing named to show: showing " + s_.TablePhrase(plan_.main_table, true));

@@ -28,7 +28,7 @@ inline bool In(const std::string& w, std::initializer_list<const char*> set) {
 
 // Superlative and extreme words: which way they order.
 inline std::optional<bool> SuperlativeDesc(const std::string& w) {
-  if (In(w, {"most", "highest", "largest", "biggest", "greatest", "maximum", "max", "top", "oldest",
+  if (In(w, {"most", "highest", "largest", "biggest", "greatest", "maximum", "max", "top", "oldest", "last",
              "latest", "newest", "longest", "heaviest", "tallest", "richest", "best", "maximal"})) {
     return true;
   }
@@ -153,6 +153,8 @@ class Planner {
   // The measure a table is named for ("sales" -> weekly_sales): its one numeric non-key column
   // whose name repeats a word of the table's name, else its only numeric non-key column.
   std::optional<ColRef> MeasureOf(int table) const;
+  // The table's only DATE/TIMESTAMP column, if it has exactly one.
+  std::optional<ColRef> TemporalColumn(int table) const;
   // A numeric column named, or the measure of a table named.
   std::optional<ColRef> MeasureRef(const Ref& r) const;
   // True when the mention's own words include an identifier word ("id", "code", "number").

@@ -222,4 +222,14 @@ bool Planner::HoldsValueOf(size_t i, const ColRef& col) const {
                      [&](const ValueCandidate& v) { return v.table == col.table && v.column == col.column; });
 }
 
+std::optional<ColRef> Planner::TemporalColumn(int table) const {
+  std::optional<ColRef> found;
+  for (const ColumnEntry& ce : s_.columns()) {
+    if (ce.table != table || !ce.temporal) continue;
+    if (found) return std::nullopt;
+    found = ColRef{table, ce.column};
+  }
+  return found;
+}
+
 }  // namespace da::planner_internal
