@@ -278,5 +278,17 @@ TEST(EngineConstructsTest, ContradictoryRangesIntersect) {
   EXPECT_EQ(Sorted(e.Rows(a)), (std::vector<std::string>{"Lima", "Oslo"})) << a.sql;
 }
 
+TEST(EngineConstructsTest, WhenAsksForTheDateAndLastOrdersByIt) {
+  EngineOver e(R"sql(
+CREATE TABLE transcript (transcript_id INTEGER PRIMARY KEY, transcript_date DATE, other_details TEXT);
+INSERT INTO transcript VALUES (1, '1988-04-30', NULL), (2, '2001-01-02', NULL), (3, '1975-10-28', NULL);
+)sql");
+  ASSERT_TRUE(e.ok()) << e.error();
+  EngineAnswer a = e.Ask("When was the last transcript released?");
+  ASSERT_TRUE(a.answered) << a.message;
+  EXPECT_EQ(a.sql, "SELECT transcript_date FROM transcript ORDER BY transcript_date DESC LIMIT 1");
+  EXPECT_EQ(e.Rows(a), std::vector<std::string>{"2001-01-02"});
+}
+
 }  // namespace
 }  // namespace da
