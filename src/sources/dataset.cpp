@@ -12,7 +12,8 @@ Result<std::unique_ptr<Dataset>> Dataset::Open(const DatasetStore& store, const 
   if (values.ok()) {
     ds->values_ = std::make_unique<ValueIndex>(std::move(values).value());
   } else if (values.status().code() != Status::Code::kNotFound) {
-    return values.status();
+    // The index only helps link values; a damaged one must not lock the data away.
+    ds->values_problem_ = values.status().ToString();
   }
   std::set<std::string> hidden;
   for (const auto& t : ds->catalog_.hidden_tables) hidden.insert(ToLower(t));

@@ -25,6 +25,9 @@ class Dataset {
   const Catalog& catalog() const { return catalog_; }
   // The distinct values of the dataset's text columns; nullptr when the dataset has no index.
   const ValueIndex* values() const { return values_.get(); }
+  // Why the value index could not be read (the dataset still opens, without value linking);
+  // empty when it was read or the dataset has none. Re-ingesting rebuilds it.
+  const std::string& values_problem() const { return values_problem_; }
 
   // Runs one read-only statement through the guard.
   Result<QueryResult> Query(std::string_view sql, const GuardLimits& limits = GuardLimits());
@@ -35,6 +38,7 @@ class Dataset {
   DatasetInfo info_;
   Catalog catalog_;
   std::unique_ptr<ValueIndex> values_;
+  std::string values_problem_;
   std::unique_ptr<GuardedConnection> connection_;
 };
 
