@@ -41,6 +41,23 @@ struct SourcePlan {
   uint64_t bytes_before = 0;  // sum of byte_size() of earlier sources, for progress
 };
 
+// "retail/orders/orders_2021.csv", "retail/orders/orders_2022.csv" -> "orders_2021.csv",
+// "orders_2022.csv": the folder every name shares says nothing about the row.
+std::vector<std::string> WithoutCommonFolder(const std::vector<std::string>& names) {
+  if (names.empty()) return names;
+  size_t common = names[0].rfind('/');
+  common = common == std::string::npos ? 0 : common + 1;
+  for (const std::string& n : names) {
+    size_t k = 0;
+    while (k < common && k < n.size() && n[k] == names[0][k]) ++k;
+    common = k;
+  }
+  while (common > 0 && names[0][common - 1] != '/') --common;  // whole folders only
+  std::vector<std::string> out;
+  for (const std::string& n : names) out.push_back(n.substr(common));
+  return out;
+}
+
 // Per (column, source): is the column constant within the source, and with what value?
 // Used to decide whether `_source_file` adds information.
 struct Constancy {
@@ -266,6 +283,7 @@ class TableBuild {
       plans_.push_back(std::move(plan));
       source_names_.push_back(s->name());
     }
+    source_values_ = WithoutCommonFolder(source_names_);
   }
 
   Status Run() {
@@ -578,7 +596,7 @@ class TableBuild {
 
   Status InsertBatch(const Batch& batch) {
     const size_t width = table_columns();
-    const std::string& source_name = source_names_[batch.source];
+    const std::string& source_name = source_values_[batch.source];
     size_t r = 0;
     while (r < batch.rows) {
       const size_t group = batch.rows - r >= rows_per_insert_ ? rows_per_insert_ : 1;
@@ -590,7 +608,7 @@ class TableBuild {
       const int rc = sqlite3_step(st);
       sqlite3_reset(st);
       if (rc != SQLITE_DONE) {
-        return SqliteError(db_, "inserting into " + table_ + " (rows from " + source_name +
+        return SqliteError(db_, "inserting into " + table_ + " (rows from " + source_names_[batch.source] +
                                     " near line " + std::to_string(batch.first_line) + ")");
       }
       r += group;
@@ -602,7 +620,7 @@ class TableBuild {
   // Hands the batch's rows, as stored, to the row sink (the catalog profiler).
   void FeedSink(StoredRowSink* sink, const Batch& batch) const {
     const size_t width = table_columns();
-    const std::string& source_name = source_names_[batch.source];
+    const std::string& source_name = source_values_[batch.source];
     for (size_t r = 0; r < batch.rows; ++r) {
       const Slot* slots = &batch.slots[r * width];
       for (size_t c = 0; c < width; ++c) {
@@ -672,6 +690,7 @@ class TableBuild {
   IngestReport* report_;
   std::vector<SourcePlan> plans_;
   std::vector<std::string> source_names_;
+  std::vector<std::string> source_values_;  // what `_source_file` holds: names past their shared folder
   uint64_t total_input_bytes_ = 0;
   std::vector<TableColumn> columns_;
   std::vector<std::vector<Constancy>> constancy_;  // [column][source]

@@ -111,7 +111,7 @@ TEST_F(ZipIngestTest, FolderOfCsvsBecomesOneTable) {
   EXPECT_EQ(t->rows, 5);
   EXPECT_EQ(t->sources, (std::vector<std::string>{"sales/sales_2023.csv", "sales/sales_2024.csv"}));
   if (t->has_source_file_column) {
-    EXPECT_EQ(Int("SELECT COUNT(*) FROM sales WHERE _source_file = 'sales/sales_2024.csv'"), 3);
+    EXPECT_EQ(Int("SELECT COUNT(*) FROM sales WHERE _source_file = 'sales_2024.csv'"), 3);
   }
   EXPECT_EQ(report_.kind, "zip");
   EXPECT_TRUE(report_.skipped.empty());
