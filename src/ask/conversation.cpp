@@ -44,9 +44,9 @@ Result<ConversationTurn> ConversationTurn::FromJson(const nlohmann::json& j) {
   return t;
 }
 
-const ConversationTurn* Conversation::LastTurnFor(std::string_view dataset) const {
+const ConversationTurn* Conversation::LastAnsweredTurn(std::string_view dataset) const {
   for (auto it = turns.rbegin(); it != turns.rend(); ++it) {
-    if (it->dataset == dataset) return &*it;
+    if (it->dataset == dataset && !it->sql.empty()) return &*it;
   }
   return nullptr;
 }

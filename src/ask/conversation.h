@@ -37,9 +37,10 @@ struct Conversation {
   std::string id;
   std::vector<ConversationTurn> turns;  // oldest first
 
-  // The most recent turn about `dataset`, or nullptr (a new conversation, or one about
-  // another dataset).
-  const ConversationTurn* LastTurnFor(std::string_view dataset) const;
+  // The most recent answered turn (with SQL) about `dataset`, or nullptr: what a follow-up
+  // refers to. Turns the engine could not answer are skipped, so "and for 2011?" after a
+  // misunderstood question still refines the last question that worked.
+  const ConversationTurn* LastAnsweredTurn(std::string_view dataset) const;
 };
 
 class ConversationStore {

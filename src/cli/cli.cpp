@@ -23,6 +23,9 @@ Usage:
         [--csv] [--max-rows N] [--timeout SECONDS]
   dataanalyst ask NAME "question"          answer a plain-English question with the built-in engine
         [--max-rows N] [--timeout SECONDS] [--min-confidence X]
+        [--conversation ID]                keep context: "and for 2011?" refines the previous question
+  dataanalyst config show | check          the LLM configuration (secrets shown only as set/unset);
+        [--config FILE]                    check sends each configured model a tiny request
   dataanalyst datasets [list | remove NAME]
   dataanalyst eval BENCH.json --db-dir DIR score the question engine on a Spider-format question set
         [--tables tables.json] [--pred-out FILE] [--db DB_ID] [--limit N]
@@ -54,6 +57,7 @@ int RunCli(int argc, char** argv) {
   if (command == "datasets") return DatasetsCommand(rest);
   if (command == "eval") return EvalCommand(rest);
   if (command == "ask") return AskCommand(rest);
+  if (command == "config") return ConfigCommand(rest);
   std::fprintf(stderr, "error: unknown command '%s'\n%s", command.c_str(), kUsage);
   return kExitUsage;
 }

@@ -16,5 +16,6 @@ int SqlCommand(const Words& words);
 int DatasetsCommand(const Words& words);
 int EvalCommand(const Words& words);
 int AskCommand(const Words& words);
+int ConfigCommand(const Words& words);
 
 }  // namespace da

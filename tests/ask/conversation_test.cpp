@@ -29,7 +29,7 @@ TEST(ConversationStoreTest, NewConversationIsEmptyAndNotWritten) {
   ASSERT_TRUE(c.ok()) << c.status().ToString();
   EXPECT_EQ(c->id, "c1");
   EXPECT_TRUE(c->turns.empty());
-  EXPECT_EQ(c->LastTurnFor("sales"), nullptr);
+  EXPECT_EQ(c->LastAnsweredTurn("sales"), nullptr);
   EXPECT_FALSE(std::filesystem::exists(dir / "conversations"));
 }
 
@@ -72,17 +72,21 @@ TEST(ConversationStoreTest, KeepsOnlyTheMostRecentTurns) {
   EXPECT_EQ(c->turns.back().question, "q" + std::to_string(total - 1));
 }
 
-TEST(ConversationStoreTest, LastTurnForIsPerDataset) {
+TEST(ConversationStoreTest, LastAnsweredTurnIsPerDatasetAndSkipsUnanswered) {
   testing::TempDir dir;
   ConversationStore store(dir.path());
   ASSERT_TRUE(store.Append("c", Turn("a", "sales")).ok());
   ASSERT_TRUE(store.Append("c", Turn("b", "music")).ok());
+  ConversationTurn unanswered = Turn("c", "sales");
+  unanswered.sql.clear();
+  ASSERT_TRUE(store.Append("c", unanswered).ok());
   auto c = store.Load("c");
   ASSERT_TRUE(c.ok());
-  ASSERT_NE(c->LastTurnFor("sales"), nullptr);
-  EXPECT_EQ(c->LastTurnFor("sales")->question, "a");
-  EXPECT_EQ(c->LastTurnFor("music")->question, "b");
-  EXPECT_EQ(c->LastTurnFor("other"), nullptr);
+  ASSERT_EQ(c->turns.size(), 3u);
+  ASSERT_NE(c->LastAnsweredTurn("sales"), nullptr);
+  EXPECT_EQ(c->LastAnsweredTurn("sales")->question, "a");
+  EXPECT_EQ(c->LastAnsweredTurn("music")->question, "b");
+  EXPECT_EQ(c->LastAnsweredTurn("other"), nullptr);
 }
 
 TEST(ConversationStoreTest, PathLikeIdsAreRejected) {
