@@ -140,6 +140,11 @@ std::vector<ValueCandidate> LookUpValue(const std::string& phrase, const SchemaI
 
 bool IsOperatorWord(const std::string& lower) { return OperatorWords().count(lower) > 0; }
 
+bool IsTimeAdjective(const std::string& lower) {
+  return lower == "yearly" || lower == "annual" || lower == "annually" || lower == "monthly" ||
+         lower == "quarterly" || lower == "weekly" || lower == "daily";
+}
+
 double WordMatch(const Token& token, const NameWord& word) {
   TokenForms f{&token};
   for (const std::string& s : Lexicon::Get().Synonyms(token.lower)) f.related.insert(s);
@@ -165,7 +170,7 @@ LinkedQuestion LinkQuestion(std::string_view question, const SchemaIndex& schema
     const Token& t = q.tokens[i];
     forms[i].token = &t;
     forms[i].stop = t.kind != Token::Kind::kWord || lex.IsStopWord(t.lower);
-    forms[i].op = IsOperatorWord(t.lower);
+    forms[i].op = IsOperatorWord(t.lower) || (t.lemma != t.lower && IsOperatorWord(t.lemma));  // "totals"
     if (t.kind == Token::Kind::kWord && !forms[i].stop && !forms[i].op) {
       for (const std::string& s : lex.Synonyms(t.lower)) forms[i].related.insert(s);
       for (const std::string& s : lex.Related(t.lower)) forms[i].related.insert(s);
@@ -199,6 +204,8 @@ LinkedQuestion LinkQuestion(std::string_view question, const SchemaIndex& schema
     if (!word_at(i) || forms[i].stop) continue;
     for (size_t len = 1; len <= kMaxSpan && i + len <= n; ++len) {
       size_t last = i + len - 1;
+      // Alone, "monthly" asks for a grouping; within a name ("weekly sales") it is a word of it.
+      if (len == 1 && IsTimeAdjective(q.tokens[i].lower)) continue;
       // An ordinal word may be part of a name ("first name"); other literals end the span.
       if (!word_at(last) || (q.token_literal[last] >= 0 && !q.literals[q.token_literal[last]].ordinal)) break;
       if (forms[last].stop) continue;

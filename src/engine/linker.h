@@ -46,6 +46,9 @@ struct LinkedQuestion {
 // to the schema only when a name matches them exactly.
 bool IsOperatorWord(const std::string& lower);
 
+// Frequency adjectives that ask for a time grouping ("monthly", "yearly", "daily").
+bool IsTimeAdjective(const std::string& lower);
+
 // How well a question token matches a name word: 1 same lemma/stem, 0.75 synonym or related
 // form, 0.6 abbreviation (one a prefix of the other, the shorter an unknown word of >= 3
 // letters), else 0.

@@ -146,7 +146,7 @@ void Planner::Finish(PlanResult* out) {
     }
     if (t.kind != Token::Kind::kWord || lex.IsStopWord(t.lower)) continue;
     bool in_total = t.lower == "total" && i > 0 && W(i - 1) == "in";  // "how many ... in total"
-    if (ChangesMeaning(t.lower) && !in_total) {
+    if ((ChangesMeaning(t.lower) || ChangesMeaning(t.lemma)) && !in_total) {
       // An ordering, comparison, negation or aggregate left out changes the answer: a plan
       // without it answers another question.
       Doubt(0.5, "'" + t.text + "' is not used");

@@ -121,7 +121,7 @@ void Planner::BuildLiteralConditions() {
       if (r == nullptr) continue;
       if (!r->is_table()) {
         const ColumnEntry& ce = s_.Column(r->table, r->column);
-        if (ce.numeric || ce.temporal || ce.year_like || !ce.text) target = r;
+        if ((ce.numeric || ce.temporal || ce.year_like || !ce.text) && CanHold(ColRef{r->table, r->column}, lit)) target = r;
       } else if (cmp_at && MeasureOf(r->table)) {
         target = r;  // "sales above 3 million": the table's measure
       }

@@ -9,8 +9,62 @@
 
 namespace da::planner_internal {
 
-void Planner::BuildGroups() {
+void Planner::TotalsAsSums() {
+  // "sales totals", "total markdown by year": a measure named as a total, with a grouping or a
+  // trailing "totals", is summed. Only a lone plain measure is read this way.
+  if (plan_.select.size() != 1 || plan_.select[0].agg != Agg::kNone || count_frame_) return;
+  SelectItem& item = plan_.select[0];
+  if (item.col.column < 0 || !s_.Column(item.col.table, item.col.column).numeric) return;
+  bool trailing_total = false, grouped = false;
   for (size_t i = 0; i < n_; ++i) {
+    if (used_[i] || q_.token_mention[i] >= 0) continue;
+    if (In(q_.tokens[i].lemma, {"total", "sum"})) trailing_total = true, Use(i);
+    if (IsWord(i, {"by", "per", "each"}) || IsTimeAdjective(W(i))) grouped = true;
+  }
+  bool named_total = false;
+  for (const std::string& w : SplitIdentifier(s_.Info(item.col.table, item.col.column).name)) {
+    named_total = named_total || In(w, {"total", "sum"});
+  }
+  if (trailing_total || (named_total && grouped)) item.agg = Agg::kSum;
+}
+
+bool Planner::TimeAdjectiveGroup(size_t i) {
+  // "monthly sales": group by the main table's month column, else its date's month.
+  if (!IsTimeAdjective(W(i)) || used_[i] || q_.token_mention[i] >= 0 || plan_.main_table < 0) return false;
+  bool aggregated = count_frame_;
+  for (const SelectItem& s : plan_.select) aggregated = aggregated || s.agg != Agg::kNone;
+  if (!aggregated || !plan_.group_by.empty()) return false;
+  const std::string unit = In(W(i), {"yearly", "annual", "annually"}) ? "year"
+                           : W(i) == "monthly"                        ? "month"
+                           : W(i) == "quarterly"                      ? "quarter"
+                           : W(i) == "weekly"                         ? "week"
+                                                                      : "day";
+  for (const ColumnEntry& ce : s_.columns()) {
+    if (ce.table != plan_.main_table || ce.key) continue;
+    for (const NameWord& w : ce.words) {
+      if (w.lemma != unit || ce.words.size() != 1) continue;
+      ColRef g{ce.table, ce.column};
+      plan_.group_by.push_back(g);
+      plan_.select.insert(plan_.select.begin(), SelectItem{Agg::kNone, g});
+      Use(i);
+      return true;
+    }
+  }
+  if (unit != "year" && unit != "month") return false;
+  if (std::optional<ColRef> date = TemporalColumn(plan_.main_table)) {
+    plan_.group_by.push_back(*date);
+    plan_.group_part = unit == "year" ? TimePart::kYear : TimePart::kMonth;
+    plan_.select.insert(plan_.select.begin(), SelectItem{Agg::kNone, *date, plan_.group_part});
+    Use(i);
+    return true;
+  }
+  return false;
+}
+
+void Planner::BuildGroups() {
+  TotalsAsSums();
+  for (size_t i = 0; i < n_; ++i) {
+    if (TimeAdjectiveGroup(i)) continue;
     bool aggregated = count_frame_;
     for (const SelectItem& s : plan_.select) aggregated = aggregated || s.agg != Agg::kNone;
     bool agentive = i > 0 && W(i - 1).size() > 4 && W(i - 1).ends_with("ed") && W(i - 1) != "grouped";

@@ -123,6 +123,11 @@ void Planner::BuildHead() {
       continue;
     }
     const Ref* r = RefAt(i);
+    if (r != nullptr && r->is_table() && pending.empty() && r->last + 1 < n_ &&
+        q_.token_mention[r->last + 1] < 0 && In(q_.tokens[r->last + 1].lemma, {"total", "sum"})) {
+      pending.push_back(Agg::kSum);  // "sales totals"
+      Use(r->last + 1);
+    }
     if (r != nullptr && r->is_table() && !pending.empty()) {
       // "total sales": the table's measure.
       if (std::optional<ColRef> m = MeasureOf(r->table)) {

@@ -232,4 +232,19 @@ std::optional<ColRef> Planner::TemporalColumn(int table) const {
   return found;
 }
 
+bool Planner::CanHold(const ColRef& col, const Literal& lit) const {
+  if (lit.kind != Literal::Kind::kYear) return true;
+  const ColumnEntry& ce = s_.Column(col.table, col.column);
+  if (ce.temporal || ce.year_like) return true;
+  const ColumnInfo& info = s_.Info(col.table, col.column);
+  auto number = [](const Value& v) -> std::optional<double> {
+    if (const int64_t* i = std::get_if<int64_t>(&v)) return static_cast<double>(*i);
+    if (const double* d = std::get_if<double>(&v)) return *d;
+    return std::nullopt;
+  };
+  std::optional<double> lo = number(info.min), hi = number(info.max);
+  if (!lo || !hi) return true;  // unknown range: no evidence either way
+  return lit.value >= *lo && lit.value <= *hi;
+}
+
 }  // namespace da::planner_internal

@@ -148,6 +148,7 @@ class Restater {
       if (!col.starts_with(table + " ")) col = table + " " + col;  // "pet type", not "pet pet type"
     }
     std::string a = AggWord(agg);
+    if (!a.empty() && col.starts_with(a + " ")) return col;  // "total markdown", not "total total markdown"
     return a.empty() ? col : a + " " + col;
   }
 

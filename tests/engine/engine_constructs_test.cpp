@@ -223,6 +223,18 @@ TEST(EngineConstructsTest, ATableNamesItsMeasure) {
   EXPECT_TRUE(Has(a.sql, "store = 1")) << a.sql;
 }
 
+TEST(EngineConstructsTest, TotalsFrequencyAdjectivesAndYearsOutOfAColumnsRange) {
+  EngineOver e(kSales);
+  ASSERT_TRUE(e.ok()) << e.error();
+  // "totals" after the table sums its measure; 2012 is no week number, so it is the year.
+  EngineAnswer a = e.Ask("Sales totals by week in 2012");
+  ASSERT_TRUE(a.answered) << a.message;
+  EXPECT_EQ(a.sql, "SELECT week, sum(weekly_sales) FROM sales WHERE year = 2012 GROUP BY week");
+  a = e.Ask("Yearly sales totals");
+  ASSERT_TRUE(a.answered) << a.message;
+  EXPECT_EQ(a.sql, "SELECT year, sum(weekly_sales) FROM sales GROUP BY year");
+}
+
 TEST(EngineConstructsTest, KeyColumnWithItsValueIsAFilterNotShown) {
   EngineOver e(kSales);
   ASSERT_TRUE(e.ok()) << e.error();
