@@ -226,5 +226,29 @@ TEST_F(FollowUpTest, ChainedFollowUpsBuildOnTheResolvedQuestion) {
   EXPECT_EQ(Run(q3), Rows{"60"});
 }
 
+TEST_F(FollowUpTest, OddMessagesNeverBreakIt) {
+  const std::vector<std::string> previous = {"What were total sales in 2010?", "Top 2 stores by total sales",
+                                             "How many singers are there in each country?", "?", "2010",
+                                             "Sales in March 2011 and April 2012 for 'A'"};
+  const std::vector<std::string> messages = {"", "?", "and", "and ?", "by", "and by", "and by 2011", "only",
+                                             "only 'x'", "and the top", "and top 3", "and 3", "same", "now per",
+                                             "what about \"France\"", "and for 2010 and 2011 and 2012?",
+                                             "and the max?", "and caf\xc3\xa9", "and \xff\xfe", "by store by month",
+                                             "and the lowest 2 by store in 2011 only type A"};
+  for (const auto& p : previous) {
+    for (const auto& m : messages) {
+      FollowUp f = Resolve(p, m);
+      if (f.kind == FollowUp::Kind::kResolved) {
+        EXPECT_FALSE(f.question.empty()) << p << " / " << m;
+        EXPECT_FALSE(f.changes.empty()) << p << " / " << m;
+      } else {
+        EXPECT_EQ(f.question, std::string(Trim(m))) << p << " / " << m;
+        EXPECT_TRUE(f.changes.empty()) << p << " / " << m;
+      }
+      EXPECT_EQ(f.is_follow_up(), f.kind != FollowUp::Kind::kStandalone);
+    }
+  }
+}
+
 }  // namespace
 }  // namespace da
