@@ -4,8 +4,8 @@
 // answer on its own.
 //
 // A message is a follow-up when it starts with a cue ("and", "what/how about", "only", "just",
-// "now", "same", "but", "also", "instead"; or, when at most four words, "for", "in", "by",
-// "per"), is short (at most kMaxFollowUpWords words after the cue) and has no head of its own
+// "now", "(do) the same", "but", "also", "instead", "broken down", "split"; or, when at most four
+// words, "for", "in", "by", "per", "from", "during"), is short (at most kMaxFollowUpWords words after the cue) and has no head of its own
 // (it does not go on with a question word or a command: "and which store sold most?" stands
 // alone).
 //

@@ -16,7 +16,7 @@ const WordSet kFiller = {"the", "a", "an", "then", "instead", "please", "too", "
                          "ones", "it", "that", "this", "those", "these", "them", "same", "thing", "things",
                          "do", "does", "of", "for", "in", "on", "at", "with", "during", "from", "to",
                          "as", "well", "broken", "down", "split", "grouped", "group", "breakdown", "rather",
-                         "ok", "okay", "so", "and", "now", "only", "just", "'s", "year", "years"};
+                         "ok", "okay", "so", "and", "now", "only", "just", "'s", "year", "years", "question"};
 const WordSet kGroupingWords = {"by", "per", "each", "every"};
 const WordSet kAggregates = {"total", "sum", "average", "avg", "mean", "median"};
 
