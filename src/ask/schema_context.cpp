@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cstdio>
 #include <set>
 #include <unordered_set>
 
@@ -74,6 +75,16 @@ std::string OneLine(std::string_view text, size_t max) {
   size_t end = max;
   while (end > 0 && (static_cast<unsigned char>(out[end]) & 0xC0) == 0x80) --end;
   return out.substr(0, end) + "…";
+}
+
+// A min or max for people: reals to 10 significant digits (-1692.48, not -1692.4799999999996).
+std::string RangeEnd(const Value& v) {
+  if (const double* d = std::get_if<double>(&v)) {
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%.10g", *d);
+    return buf;
+  }
+  return OneLine(ValueToString(v), kMaxValueBytes);
 }
 
 // What the question links to: scores per table and column, and values it names per column.
@@ -170,8 +181,9 @@ class Context {
   }
 
   // Shows the tables of `group` (some may be shown already) with their key columns and
-  // linked columns, when that fits in `budget` bytes or `force`. Returns whether it did.
-  bool AddGroup(const std::vector<int>& group, size_t budget, bool force) {
+  // linked columns (with `whole`, every column), when that fits in `budget` bytes or `force`.
+  // Returns whether it did.
+  bool AddGroup(const std::vector<int>& group, size_t budget, bool force, bool whole = false) {
     std::vector<bool> shown = shown_;
     std::vector<int> added;
     for (int t : group) {
@@ -189,12 +201,12 @@ class Context {
     };
     for (int t : added) {
       const TableInfo& info = catalog_.tables[t];
-      bytes += TableLine(t).size() + PrimaryKeyLine(t).size() + kMoreLineBytes;
+      bytes += TableLine(t).size() + PrimaryKeyLine(t).size() + (whole ? 0 : kMoreLineBytes);
       for (const std::string& pk : info.primary_key) {
         if (int c = FindColumnIndex(info, pk); c >= 0) want(t, c);
       }
       for (size_t c = 0; c < info.columns.size(); ++c) {
-        if (rel_.Linked(t, static_cast<int>(c))) want(t, static_cast<int>(c));
+        if (whole || rel_.Linked(t, static_cast<int>(c))) want(t, static_cast<int>(c));
       }
     }
     auto is_added = [&](int t) { return std::find(added.begin(), added.end(), t) != added.end(); };
@@ -313,8 +325,7 @@ class Context {
     const bool ranged = info.type == ColumnType::kInteger || info.type == ColumnType::kReal ||
                         info.type == ColumnType::kDate || info.type == ColumnType::kTimestamp;
     if (!ranged || keys_[t][c] || IsNull(info.min) || IsNull(info.max)) return "";
-    return "; range " + OneLine(ValueToString(info.min), kMaxValueBytes) + " .. " +
-           OneLine(ValueToString(info.max), kMaxValueBytes);
+    return "; range " + RangeEnd(info.min) + " .. " + RangeEnd(info.max);
   }
 
   std::string PrimaryKeyLine(int t) const {
@@ -467,7 +478,8 @@ std::string SchemaContextBuilder::Build(std::string_view question, const SchemaC
   const std::vector<int> linked_shown = ctx.tables();
   for (int t : linked_shown) ctx.FillColumns(t, budget);
 
-  // Unlinked tables: neighbours of the shown ones first, then catalog order.
+  // Unlinked tables, whole or not at all (the "Other tables" line names the rest): neighbours
+  // of the shown ones first, then catalog order.
   std::vector<int> rest;
   for (int t = 0; t < n; ++t) {
     if (!ctx.shown(t)) rest.push_back(t);
@@ -480,7 +492,12 @@ std::string SchemaContextBuilder::Build(std::string_view question, const SchemaC
   };
   std::stable_partition(rest.begin(), rest.end(), neighbour);
   for (int t : rest) {
-    if (ctx.AddGroup({t}, budget, ctx.tables().empty())) ctx.FillColumns(t, budget);
+    if (!ctx.tables().empty()) {
+      ctx.AddGroup({t}, budget, false, /*whole=*/true);
+    } else {  // the question named nothing: show the first table, as much of it as fits
+      ctx.AddGroup({t}, budget, true);
+      ctx.FillColumns(t, budget);
+    }
   }
   for (int m : metrics) ctx.AddMetric(m, budget);
   return ctx.Render(budget);

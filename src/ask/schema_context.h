@@ -60,8 +60,9 @@ class SchemaContextBuilder {
   //   table and column names, labels, descriptions and values), ties in catalog order; the
   //   tables on the foreign-key paths joining the linked tables come with them. Tables are
   //   added best first with their keys (primary key, and foreign keys between shown tables)
-  //   and linked columns, while they fit; then the remaining columns of shown tables, linked
-  //   tables' first, in catalog order; then metrics the question names, then other metrics.
+  //   and linked columns, while they fit; then metrics the question names; then the remaining
+  //   columns of shown tables, in catalog order; then unlinked tables that fit whole (the
+  //   neighbours of shown tables first, then catalog order); then the other metrics.
   //   Columns left out of a shown table are counted in a "(N more columns not shown)" line, and
   //   tables left out are named on an "Other tables" line, when those fit.
   // - Sample values of a column: values of it named in the question (exact or partial value

@@ -142,6 +142,14 @@ TEST_F(SchemaContextTest, TinyBudgetStillHoldsTheBestTableWithItsKeys) {
   EXPECT_FALSE(Has(text, "TABLE weather")) << text;
 }
 
+TEST_F(SchemaContextTest, QuestionNamingNothingShowsTheFirstTable) {
+  SchemaContextOptions options;
+  options.max_tokens = 40;
+  const std::string text = SchemaContext(db_.catalog(), db_.values(), "hello there", options);
+  EXPECT_TRUE(text.starts_with("Dialect: SQLite\nTABLE regions (3 rows)\n  region_id INTEGER\n")) << text;
+  EXPECT_LE(ApproxTokens(text), options.max_tokens) << text;
+}
+
 TEST_F(SchemaContextTest, OtherTablesAreNamedWhenThereIsRoom) {
   SchemaContextOptions options;
   options.max_tokens = 110;
