@@ -89,6 +89,13 @@ TEST_F(ValueNormalizerTest, ColumnsResolvedInSubqueriesAndByCatalogFallback) {
                                  db_.catalog()).empty());
 }
 
+TEST_F(ValueNormalizerTest, SubqueryAliasesFallBackToTheTablesInScope) {
+  NormalizationResult r = Normalize(
+      "SELECT count(*) FROM (SELECT * FROM stores WHERE size > 1000) AS sub WHERE sub.city = 'CHICAGO'");
+  EXPECT_EQ(r.sql, "SELECT count(*) FROM (SELECT * FROM stores WHERE size > 1000) AS sub WHERE sub.city = 'Chicago'");
+  EXPECT_EQ(db_.Rows(r.sql), std::vector<std::string>{"1"});
+}
+
 TEST_F(ValueNormalizerTest, InListsAreFixedElementByElement) {
   const std::string sql =
       "SELECT city FROM stores WHERE city IN ('new york', 'Chicago', 'san fransisco', 42) ORDER BY city";
@@ -140,6 +147,9 @@ TEST_F(ValueNormalizerTest, NothingToFix) {
            "SELECT 'new york' AS city",                                // a literal without a column
            "SELECT * FROM stores WHERE nosuch = 'new york'",           // unknown column
            "SELECT * FROM stores -- city = 'new york'\nWHERE 1",       // in a comment
+           "SELECT * FROM stores /* city = 'new york'",                // in an unclosed comment
+           "SELECT * FROM stores WHERE city = 'new york",              // unterminated literal
+           "",
        }) {
     NormalizationResult r = Normalize(sql);
     EXPECT_TRUE(r.replacements.empty()) << sql << " -> " << r.sql;
