@@ -153,8 +153,8 @@ class Planner {
   // The measure a table is named for ("sales" -> weekly_sales): its one numeric non-key column
   // whose name repeats a word of the table's name, else its only numeric non-key column.
   std::optional<ColRef> MeasureOf(int table) const;
-  // False when an equality with `lit` could never hold on the column: a year for a column that
-  // is neither a date nor year-like and whose stored range excludes it ("by month in 2010").
+  // False when `lit` is a year and the column is no time column while its table has one
+  // ("total weekly sales in 2010"), or its stored range excludes the year ("by month in 2010").
   bool CanHold(const ColRef& col, const Literal& lit) const;
   void TotalsAsSums();
   bool TimeAdjectiveGroup(size_t i);

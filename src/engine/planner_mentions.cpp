@@ -236,6 +236,10 @@ bool Planner::CanHold(const ColRef& col, const Literal& lit) const {
   if (lit.kind != Literal::Kind::kYear) return true;
   const ColumnEntry& ce = s_.Column(col.table, col.column);
   if (ce.temporal || ce.year_like) return true;
+  // "total weekly sales in 2010": with a time column at hand, a year is that column's.
+  for (const ColumnEntry& other : s_.columns()) {
+    if (other.table == col.table && (other.temporal || other.year_like)) return false;
+  }
   const ColumnInfo& info = s_.Info(col.table, col.column);
   auto number = [](const Value& v) -> std::optional<double> {
     if (const int64_t* i = std::get_if<int64_t>(&v)) return static_cast<double>(*i);

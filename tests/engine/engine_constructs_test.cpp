@@ -230,6 +230,9 @@ TEST(EngineConstructsTest, TotalsFrequencyAdjectivesAndYearsOutOfAColumnsRange) 
   EngineAnswer a = e.Ask("Sales totals by week in 2012");
   ASSERT_TRUE(a.answered) << a.message;
   EXPECT_EQ(a.sql, "SELECT week, sum(weekly_sales) FROM sales WHERE year = 2012 GROUP BY week");
+  a = e.Ask("What were total weekly sales in 2011?");  // the year is no value of the measure
+  ASSERT_TRUE(a.answered) << a.message;
+  EXPECT_EQ(a.sql, "SELECT sum(weekly_sales) FROM sales WHERE year = 2011");
   a = e.Ask("Yearly sales totals");
   ASSERT_TRUE(a.answered) << a.message;
   EXPECT_EQ(a.sql, "SELECT year, sum(weekly_sales) FROM sales GROUP BY year");
