@@ -140,6 +140,19 @@ void Planner::BuildSuperlatives() {
     std::optional<bool> desc = SuperlativeDesc(W(i));
     if (!desc) continue;
     if (i > 0 && W(i - 1) == "at") continue;
+    if (W(i) == "most" && W(i + 1) == "recent") {
+      // "the most recent movie": the latest by the entity's date or year.
+      const Ref* r = NextRef(i + 2, 0);
+      int table = r != nullptr ? r->table : plan_.main_table;
+      if (table >= 0 && OrderByRelatedColumn(i + 1, table, true, 1)) {
+        Use(i), Use(i + 1);
+        if (r != nullptr && r->is_table() && r->table == plan_.main_table) {
+          used_mentions_.insert(r->mention);
+          for (size_t t = r->first; t <= r->last; ++t) Use(t);
+        }
+        continue;
+      }
+    }
     const bool counting_word = In(W(i), {"most", "least", "fewest"});
     int k = 1;
     if (W(i) == "top" || W(i) == "first" || W(i) == "bottom") {
@@ -333,10 +346,15 @@ void Planner::BuildOrder() {
   for (size_t i = 0; i < n_; ++i) {
     if (In(W(i), {"alphabetically", "alphabetical"}) || (W(i) == "alphabetic" && W(i + 1) == "order")) {
       Use(i);
-      if (W(i + 1) == "order") Use(i + 1);
-      const Ref* r = NextRef(i + 1, 1);
+      size_t after = i + 1;
+      if (W(after) == "order") Use(after), ++after;
+      // "in alphabetical order of the venue": the column follows "of"/"by".
+      bool named = IsWord(after, {"by", "of"});
+      if (named) Use(after);
+      const Ref* r = NextRef(after, 1);
       ColRef c;
-      if (r != nullptr && W(i + 1) == "by" && !r->is_table()) {
+      if (r != nullptr && (named || W(i + 1) == "by") && !r->is_table()) {
+        for (size_t k = r->first; k <= r->last; ++k) Use(k);
         c = ColRef{r->table, r->column};
         used_mentions_.insert(r->mention);
       } else {
@@ -344,10 +362,11 @@ void Planner::BuildOrder() {
           if (s.agg == Agg::kNone && s.col.column >= 0 && c.table < 0) c = s.col;
         }
       }
-      if (c.table >= 0) plan_.order_by.push_back(OrderItem{Agg::kNone, c, desc_word});
+      // "sorted in alphabetical order": one ordering, already taken from the sort word.
+      if (c.table >= 0 && plan_.order_by.empty()) plan_.order_by.push_back(OrderItem{Agg::kNone, c, desc_word});
       continue;
     }
-    if (!IsSortWord(W(i))) continue;
+    if (!IsSortWord(W(i)) || used_[i]) continue;
     Use(i);
     size_t j = i + 1;
     while (j < n_ && IsWord(j, {"by", "in", "of", "the", "their", "its", "descending", "ascending", "decreasing", "increasing", "order", "according", "to", "on"})) Use(j), ++j;

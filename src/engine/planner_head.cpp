@@ -117,7 +117,18 @@ void Planner::BuildHead() {
       if (In(w, {"different", "distinct", "unique"}) && !count_frame_) plan_.distinct = true, Use(i);
       if (In(w, {"information", "details", "detail", "info", "everything"}) ||
           (w == "all" && IsWord(i + 1, {"columns", "attributes", "fields"}))) {
-        plan_.select.push_back(SelectItem{Agg::kNone, ColRef{plan_.main_table, -1}});
+        // "ids and details of accounts": a column of details when the table has one.
+        ColRef shown{plan_.main_table, -1};
+        if (In(w, {"details", "detail"}) && plan_.main_table >= 0) {
+          for (const ColumnEntry& ce : s_.columns()) {
+            if (ce.table != plan_.main_table || ce.key) continue;
+            bool says = std::any_of(ce.words.begin(), ce.words.end(), [](const NameWord& nw) { return nw.lemma == "detail"; });
+            if (says && shown.column < 0) shown.column = ce.column;
+            else if (says) shown.column = -2;  // several: none of them is meant more than another
+          }
+          if (shown.column == -2) shown.column = -1;
+        }
+        plan_.select.push_back(SelectItem{Agg::kNone, shown});
         Use(i);
       }
       continue;

@@ -158,7 +158,7 @@ class Planner {
   bool CanHold(const ColRef& col, const Literal& lit) const;
   void TotalsAsSums();
   bool TimeAdjectiveGroup(size_t i);
-  // The table's only DATE/TIMESTAMP column, if it has exactly one.
+  // The table's only DATE/TIMESTAMP column, else its only year-like column; none if several.
   std::optional<ColRef> TemporalColumn(int table) const;
   // A numeric column named, or the measure of a table named.
   std::optional<ColRef> MeasureRef(const Ref& r) const;

@@ -223,13 +223,19 @@ bool Planner::HoldsValueOf(size_t i, const ColRef& col) const {
 }
 
 std::optional<ColRef> Planner::TemporalColumn(int table) const {
-  std::optional<ColRef> found;
-  for (const ColumnEntry& ce : s_.columns()) {
-    if (ce.table != table || !ce.temporal) continue;
-    if (found) return std::nullopt;
-    found = ColRef{table, ce.column};
+  // A date first; else a year.
+  for (bool year : {false, true}) {
+    std::optional<ColRef> found;
+    bool several = false;
+    for (const ColumnEntry& ce : s_.columns()) {
+      if (ce.table != table || !(year ? ce.year_like : ce.temporal)) continue;
+      several = several || found.has_value();
+      found = ColRef{table, ce.column};
+    }
+    if (several) return std::nullopt;
+    if (found) return found;
   }
-  return found;
+  return std::nullopt;
 }
 
 bool Planner::CanHold(const ColRef& col, const Literal& lit) const {
