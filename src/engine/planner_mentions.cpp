@@ -140,6 +140,16 @@ void Planner::ResolveMentions() {
     }
     std::stable_sort(ranked.begin(), ranked.end(), [](auto& a, auto& b) { return a.first > b.first; });
     size_t pick = ranked[0].second;
+    // "the builders of railways": after "of", a table and its same-named column (railway.railway)
+    // read as the table, the entity the columns before belong to.
+    size_t before = m.first;
+    while (before > 0 && IsWord(before - 1, {"the", "all", "each", "every"})) --before;
+    if (before > 0 && W(before - 1) == "of" && m.schema[pick].column >= 0) {
+      for (size_t ci = 0; ci < m.schema.size(); ++ci) {
+        const SchemaCandidate& c = m.schema[ci];
+        if (c.column < 0 && c.table == m.schema[pick].table && c.score >= m.schema[pick].score - 0.05) pick = ci;
+      }
+    }
     if (ranked.size() > 1 && ranked[0].first - ranked[1].first < 0.05 && ambiguous_mention_ < 0) {
       ambiguous_mention_ = static_cast<int>(mi);
       ambiguous_choice_ = static_cast<int>(ranked[1].second);
