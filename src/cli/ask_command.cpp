@@ -1,16 +1,23 @@
-// `dataanalyst ask NAME "question"`: the built-in engine's answer, run through the guard. With
-// --conversation ID, a follow-up ("and for 2011?") is read against the conversation's previous
-// question and the turn is recorded.
-#include <chrono>
+// `dataanalyst ask NAME "question"`: the ask pipeline (ask/pipeline.h) over a dataset. With an
+// LLM configuration (--config FILE, DATAANALYST_CONFIG or <data-dir>/config.json) the models it
+// names are used; without one the built-in engine answers alone. With --conversation ID, a
+// follow-up ("and for 2011?") is read against the conversation's previous question, the
+// previous turns go to the SQL model, and the turn is recorded.
 #include <cstdio>
+#include <map>
+#include <memory>
 #include <optional>
+#include <vector>
 
-#include "cli/args.h"
-#include "cli/commands.h"
 #include "ask/conversation.h"
 #include "ask/follow_up.h"
+#include "ask/pipeline.h"
+#include "cli/args.h"
+#include "cli/commands.h"
 #include "cli/output.h"
 #include "engine/engine.h"
+#include "llm/llm_config.h"
+#include "llm/model_factory.h"
 #include "sources/dataset.h"
 #include "sources/dataset_store.h"
 
@@ -18,22 +25,52 @@ namespace da {
 
 namespace {
 
-double MillisecondsSince(std::chrono::steady_clock::time_point start) {
-  return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+constexpr const char* kUsage =
+    "usage: dataanalyst ask NAME \"question\" [--json] [--config FILE] [--max-rows N] [--timeout SECONDS] "
+    "[--min-confidence X] [--conversation ID] [--data-dir DIR]";
+
+// The configured models, built once per role configuration (a role that falls back to
+// another shares its model).
+struct LoadedModels {
+  std::vector<std::unique_ptr<llm::ChatModel>> owned;
+  AskModels models;
+  std::optional<llm::LlmConfig> config;
+};
+
+// The LLM configuration, when one resolves. Absent when none is named and the default file
+// does not exist: then the engine answers alone, as before any LLM was configured.
+Result<std::optional<llm::LlmConfig>> LoadConfig(const Args& args, const llm::Environment& env,
+                                                 const std::filesystem::path& data_dir) {
+  const std::filesystem::path path = llm::ResolveConfigPath(args.Get("config"), env, data_dir);
+  auto config = llm::LoadLlmConfig(path);
+  if (config.ok()) return std::optional<llm::LlmConfig>(std::move(*config));
+  const bool named = args.Has("config") || env.Get("DATAANALYST_CONFIG").has_value();
+  if (config.status().code() == Status::Code::kNotFound && !named) return std::optional<llm::LlmConfig>();
+  return config.status();
 }
 
-nlohmann::json AnswerJson(const std::string& question, const EngineAnswer& answer) {
-  return {{"question", question},
-          {"answered", answer.answered},
-          {"source", "engine"},
-          {"sql", answer.sql},
-          {"restatement", answer.restatement},
-          {"confidence", answer.confidence},
-          {"alternatives", answer.alternatives},
-          {"doubts", answer.doubts},
-          {"unknown_terms", answer.unknown_terms},
-          {"suggestions", answer.suggestions},
-          {"message", answer.message}};
+Result<LoadedModels> LoadModels(std::optional<llm::LlmConfig> config, const llm::Environment& env) {
+  LoadedModels loaded;
+  loaded.config = std::move(config);
+  if (!loaded.config) return loaded;
+  std::map<const llm::ModelConfig*, llm::ChatModel*> built;
+  auto role = [&](llm::ModelRole r, RoleModel& out) -> Status {
+    const llm::ModelConfig* mc = loaded.config->ForRole(r);
+    if (mc == nullptr) return Status::Ok();
+    if (!built.count(mc)) {
+      DA_ASSIGN_OR_RETURN(auto model, llm::MakeChatModel(*mc, env));
+      built[mc] = model.get();
+      loaded.owned.push_back(std::move(model));
+    }
+    out.model = built[mc];
+    out.max_tokens = mc->max_tokens;
+    out.temperature = mc->temperature;
+    return Status::Ok();
+  };
+  DA_RETURN_IF_ERROR(role(llm::ModelRole::kSql, loaded.models.sql));
+  DA_RETURN_IF_ERROR(role(llm::ModelRole::kChat, loaded.models.chat));
+  DA_RETURN_IF_ERROR(role(llm::ModelRole::kExplanation, loaded.models.explanation));
+  return loaded;
 }
 
 const char* FollowUpKindName(FollowUp::Kind kind) {
@@ -45,14 +82,15 @@ const char* FollowUpKindName(FollowUp::Kind kind) {
   return "standalone";
 }
 
-// The question to answer within conversation `id`: the message, or the follow-up resolved
-// against the conversation's last question about this dataset.
-Result<FollowUp> ResolveInConversation(const ConversationStore& store, const std::string& id, const Dataset& dataset,
-                                       const std::string& message) {
-  DA_ASSIGN_OR_RETURN(Conversation conversation, store.Load(id));
-  const ConversationTurn* last = conversation.LastAnsweredTurn(dataset.info().name);
-  FollowUpResolver resolver(dataset.catalog(), dataset.values());
-  return resolver.Resolve(last ? last->resolved_question : "", message);
+// The conversation so far about this dataset, oldest first, as the SQL model reads it.
+std::vector<AskHistoryTurn> HistoryOf(const Conversation& conversation, const std::string& dataset) {
+  std::vector<AskHistoryTurn> history;
+  for (const auto& turn : conversation.turns) {
+    if (turn.dataset != dataset) continue;
+    std::string note = turn.sql.empty() ? "not answered" : "understood as: " + turn.restatement;
+    history.push_back({turn.resolved_question, turn.sql, std::move(note)});
+  }
+  return history;
 }
 
 void PrintFollowUp(const FollowUp& follow_up) {
@@ -63,47 +101,68 @@ void PrintFollowUp(const FollowUp& follow_up) {
   }
 }
 
-void PrintReadable(const EngineAnswer& answer, const QueryResult* result) {
-  if (!answer.answered) {
-    std::printf("%s\n", answer.message.empty() ? "I don't understand this question." : answer.message.c_str());
-    if (!answer.suggestions.empty()) {
-      std::printf("Closest names in this dataset:");
-      for (const auto& s : answer.suggestions) std::printf(" %s", s.c_str());
-      std::printf("\n");
-    }
-    if (!answer.restatement.empty()) std::printf("Best guess (not run): %s\n", answer.restatement.c_str());
-    return;
+void PrintNotAnswered(const AskAnswer& a) {
+  if (!a.error.ok()) {
+    std::fprintf(stderr, "error: %s\n", a.error.message().c_str());
+  } else {
+    std::printf("%s\n", a.message.empty() ? "I don't understand this question." : a.message.c_str());
   }
-  std::printf("Understood as: %s  (confidence %.0f%%)\n", answer.restatement.c_str(), answer.confidence * 100);
-  for (const auto& alt : answer.alternatives) std::printf("  or perhaps: %s\n", alt.c_str());
-  std::printf("SQL: %s\n\n", answer.sql.c_str());
-  if (result) {
-    std::string table = result->ToText();
-    std::fwrite(table.data(), 1, table.size(), stdout);
+  if (!a.suggestions.empty()) {
+    std::printf("Closest names in this dataset:");
+    for (const auto& s : a.suggestions) std::printf(" %s", s.c_str());
+    std::printf("\n");
   }
+  if (a.error.ok() && a.source == "engine" && !a.restatement.empty()) {
+    std::printf("Best guess (not run): %s\n", a.restatement.c_str());
+  }
+  for (size_t i = 0; i < a.repairs.size(); ++i) {
+    std::printf("Try %zu: %s\n  failed: %s\n", i + 1, a.repairs[i].sql.c_str(), a.repairs[i].error.c_str());
+  }
+}
+
+void PrintReadable(const AskAnswer& a) {
+  if (!a.answered) return PrintNotAnswered(a);
+  if (a.source == "engine") {
+    std::printf("Understood as: %s  (confidence %.0f%%)\n", a.restatement.c_str(), a.confidence * 100);
+    for (const auto& alt : a.alternatives) std::printf("  or perhaps: %s\n", alt.c_str());
+  } else {
+    std::printf("Understood as: %s  (SQL written by the LLM)\n", a.restatement.c_str());
+  }
+  if (!a.repairs.empty()) std::printf("Repaired after %zu failed tries.\n", a.repairs.size());
+  for (const auto& n : a.normalisations) {
+    std::printf("Replaced '%s' with '%s' (%s.%s), the value the data stores.\n", n.from.c_str(), n.to.c_str(),
+                n.table.c_str(), n.column.c_str());
+  }
+  std::printf("SQL: %s\n\n", a.sql.c_str());
+  const std::string table = a.result->ToText();
+  std::fwrite(table.data(), 1, table.size(), stdout);
+  if (!a.explanation.empty()) std::printf("\n%s\n", a.explanation.c_str());
+  if (a.chart.type != ChartType::kNone) {
+    std::printf("Chart: %s\n", ChartTypeName(a.chart.type));
+  } else {
+    std::printf("Chart: none (%s)\n", a.chart.reason.c_str());
+  }
+  for (const auto& w : a.warnings) std::printf("Note: %s\n", w.c_str());
+  std::printf("Source: %s; %.1f ms (execute %.1f ms", a.source.c_str(), a.timings.total, a.timings.execute);
+  if (a.usage.calls > 0) {
+    std::printf(", LLM %.1f ms; %d calls, %lld tokens in, %lld out", a.timings.llm, a.usage.calls,
+                static_cast<long long>(a.usage.input_tokens), static_cast<long long>(a.usage.output_tokens));
+  }
+  std::printf(")\n");
 }
 
 }  // namespace
 
 int AskCommand(const Words& words) {
   FlagSpec spec;
-  spec.with_value = {"data-dir", "max-rows", "timeout", "min-confidence", "conversation"};
+  spec.with_value = {"data-dir", "max-rows", "timeout", "min-confidence", "conversation", "config"};
   spec.boolean = {"json"};
   auto args = Args::Parse(words, spec);
   const bool json = args.ok() && args->Has("json");
   if (!args.ok()) return ReportError(args.status(), json, true);
-  if (args->positionals().size() != 2) {
-    return ReportError(Status::InvalidArgument("usage: dataanalyst ask NAME \"question\" [--json] [--max-rows N] "
-                                               "[--timeout SECONDS] [--min-confidence X] [--conversation ID] "
-                                               "[--data-dir DIR]"),
-                       json, true);
-  }
+  if (args->positionals().size() != 2) return ReportError(Status::InvalidArgument(kUsage), json, true);
   auto limits = LimitsFromArgs(*args, 1000, 20);
   if (!limits.ok()) return ReportError(limits.status(), json, true);
-  EngineOptions options;
-  auto min_confidence = args->GetDouble("min-confidence", options.min_confidence, 0, 1);
-  if (!min_confidence.ok()) return ReportError(min_confidence.status(), json, true);
-  options.min_confidence = *min_confidence;
   const bool in_conversation = args->Has("conversation");
   const std::string conversation_id = args->Get("conversation");
   if (in_conversation) {
@@ -111,48 +170,55 @@ int AskCommand(const Words& words) {
   }
 
   const std::filesystem::path data_dir = DatasetStore::ResolveDataDir(args->Get("data-dir"));
+  const llm::Environment env = llm::Environment::Process();
+  auto config = LoadConfig(*args, env, data_dir);
+  if (!config.ok()) return ReportError(config.status(), json);
+  AskOptions options;
+  options.limits = *limits;
+  if (*config) {
+    options.engine_threshold = (*config)->engine_confidence_threshold;
+    options.privacy_mode = (*config)->privacy_mode;
+  }
+  auto min_confidence = args->GetDouble("min-confidence", options.engine_threshold, 0, 1);
+  if (!min_confidence.ok()) return ReportError(min_confidence.status(), json, true);
+  options.engine_threshold = *min_confidence;
+  auto models = LoadModels(std::move(*config), env);
+  if (!models.ok()) return ReportError(models.status(), json);
+
   DatasetStore store(data_dir);
   auto dataset = Dataset::Open(store, args->positionals()[0]);
   if (!dataset.ok()) return ReportError(dataset.status(), json);
-  auto engine = Engine::Create((*dataset)->catalog(), (*dataset)->values(), options);
+  EngineOptions engine_options;
+  engine_options.min_confidence = options.engine_threshold;
+  auto engine = Engine::Create((*dataset)->catalog(), (*dataset)->values(), engine_options);
   if (!engine.ok()) return ReportError(engine.status(), json);
 
   const std::string& question = args->positionals()[1];
+  const std::string dataset_name = (*dataset)->info().name;
   ConversationStore conversations(data_dir);
   FollowUp follow_up;
   follow_up.question = question;
+  std::vector<AskHistoryTurn> history;
   if (in_conversation) {
-    auto resolved = ResolveInConversation(conversations, conversation_id, **dataset, question);
-    if (!resolved.ok()) return ReportError(resolved.status(), json);
-    follow_up = std::move(*resolved);
+    auto conversation = conversations.Load(conversation_id);
+    if (!conversation.ok()) return ReportError(conversation.status(), json);
+    const ConversationTurn* last = conversation->LastAnsweredTurn(dataset_name);
+    follow_up = FollowUpResolver((*dataset)->catalog(), (*dataset)->values())
+                    .Resolve(last ? last->resolved_question : "", question);
+    history = HistoryOf(*conversation, dataset_name);
   }
-  EngineAnswer answer = (*engine)->Answer(follow_up.question);
-  nlohmann::json out = AnswerJson(question, answer);
+
+  AskPipeline pipeline(**dataset, **engine, models->models, options);
+  AskAnswer answer = pipeline.Ask(follow_up.question, history);
+  nlohmann::json out = answer.ToJson();
+  out["question"] = question;
   if (in_conversation) {
     out["conversation"] = conversation_id;
     out["resolved_question"] = follow_up.question;
     out["follow_up"] = {{"kind", FollowUpKindName(follow_up.kind)}, {"changes", follow_up.changes},
                         {"note", follow_up.note}};
-  }
-  nlohmann::json timings = {{"parse_ms", answer.parse_ms}, {"plan_ms", answer.plan_ms}};
-
-  std::optional<QueryResult> result;
-  if (answer.answered) {
-    const auto start = std::chrono::steady_clock::now();
-    auto rows = (*dataset)->Query(answer.sql, *limits);
-    timings["execute_ms"] = MillisecondsSince(start);
-    if (!rows.ok()) {
-      // The engine wrote SQL the database refused: a bug on our side, reported as such.
-      return ReportError(rows.status().WithContext("the engine's SQL failed (" + answer.sql + ")"), json);
-    }
-    result = std::move(rows).value();
-    nlohmann::json r = result->ToJson();
-    for (const char* key : {"columns", "rows", "row_count", "truncated"}) out[key] = r[key];
-  }
-  out["timings"] = timings;
-  if (in_conversation) {
     ConversationTurn turn{question, follow_up.question, answer.answered ? answer.sql : "", answer.restatement,
-                          (*dataset)->info().name, ""};
+                          dataset_name, ""};
     if (auto saved = conversations.Append(conversation_id, std::move(turn)); !saved.ok()) {
       return ReportError(saved.status(), json);
     }
@@ -161,9 +227,9 @@ int AskCommand(const Words& words) {
     PrintJson(out);
   } else {
     if (in_conversation) PrintFollowUp(follow_up);
-    PrintReadable(answer, result ? &*result : nullptr);
+    PrintReadable(answer);
   }
-  return kExitOk;
+  return answer.error.ok() ? kExitOk : kExitFailed;
 }
 
 }  // namespace da
