@@ -211,11 +211,11 @@ constexpr std::array<std::pair<std::string_view, Intent>, 5> kIntentNames = {{
 llm::ChatRequest BuildSqlPrompt(const SqlPromptInput& input) {
   llm::ChatRequest request;
   const size_t skip = input.history.size() > kMaxHistoryTurns ? input.history.size() - kMaxHistoryTurns : 0;
-  const std::vector<ConversationTurn> turns(input.history.begin() + static_cast<std::ptrdiff_t>(skip),
+  const std::vector<PromptTurn> turns(input.history.begin() + static_cast<std::ptrdiff_t>(skip),
                                             input.history.end());
   request.system = SqlSystemPrompt(input.dialect, input.schema, input.examples, !turns.empty());
   std::string note;  // the previous turn's result, told with the next question
-  for (const ConversationTurn& turn : turns) {
+  for (const PromptTurn& turn : turns) {
     request.messages.push_back(User(QuestionMessage(turn.question, note)));
     if (turn.sql.empty()) {
       const std::string_view reason = Trim(turn.result_note);

@@ -27,8 +27,9 @@ struct SqlExample {
   std::string sql;
 };
 
-// A previous turn of the conversation, for follow-ups ("and for 2011?").
-struct ConversationTurn {
+// A previous turn of the conversation as the SQL prompt shows it, for follow-ups ("and for
+// 2011?"). (Not ask/conversation.h's ConversationTurn, which is what the store keeps.)
+struct PromptTurn {
   std::string question;
   std::string sql;          // empty when that turn produced no SQL
   std::string result_note;  // what came back, in a few words ("3 rows; top: Store 20")
@@ -39,7 +40,7 @@ struct SqlPromptInput {
   std::string schema;              // from SchemaContext (ask/schema_context.h)
   std::string dialect = "SQLite";  // "SQLite" or "PostgreSQL"; others get generic notes
   std::vector<SqlExample> examples;       // may be empty; at most kMaxExamples are used
-  std::vector<ConversationTurn> history;  // oldest first; only the last kMaxHistoryTurns are used
+  std::vector<PromptTurn> history;        // oldest first; only the last kMaxHistoryTurns are used
 };
 
 inline constexpr size_t kMaxExamples = 8;
