@@ -269,7 +269,8 @@ LinkedQuestion LinkQuestion(std::string_view question, const SchemaIndex& schema
   // Value spans: capitalised runs and any content words, looked up as whole phrases.
   for (size_t i = 0; i < n; ++i) {
     if (!word_at(i) && q.tokens[i].kind != Token::Kind::kNumber) continue;
-    if (word_at(i) && forms[i].stop && !IsCapitalized(q.tokens[i])) continue;
+    // A stop word is a value only when capitalised mid-sentence ("The Who"), not "Please ...".
+    if (word_at(i) && forms[i].stop && !(IsCapitalized(q.tokens[i]) && i > 0)) continue;
     for (size_t len = kMaxSpan; len >= 1; --len) {
       size_t last = i + len - 1;
       if (last >= n) continue;

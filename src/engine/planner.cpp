@@ -63,6 +63,15 @@ void Planner::Finish(PlanResult* out) {
   std::stable_sort(conditions_.begin(), conditions_.end(), [](auto& a, auto& b) { return a.first < b.first; });
   for (auto& [pos, c] : conditions_) plan_.where.push_back(c);
   if (!plan_.where.empty()) plan_.where[0].or_with_previous = false;
+  // "How many budgets are above 3000": a counted measure that is also compared counts rows.
+  if (count_frame_ && plan_.select.size() == 1 && plan_.select[0].agg == Agg::kNone && plan_.select[0].col.column >= 0) {
+    for (const Condition& c : plan_.where) {
+      if (c.col == plan_.select[0].col && c.op != CmpOp::kEq) {
+        plan_.select[0] = SelectItem{Agg::kCount, ColRef{plan_.select[0].col.table, -1}};
+        break;
+      }
+    }
+  }
   // Aggregates with plain columns and no grouping: group by the plain columns.
   bool has_agg = false, has_plain = false;
   for (const SelectItem& s : plan_.select) {

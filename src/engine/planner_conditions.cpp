@@ -187,6 +187,17 @@ void Planner::BuildLiteralConditions() {
     for (size_t k = start; k <= lit.last_token; ++k) Use(k);
     if (upper) Use(upper->first_token), Use(upper->last_token);
     if (start > 0 && IsWord(start - 1, {"in", "of", "during", "is", "was", "are", "equal"})) Use(start - 1);
+    // "a height of over 5000 or a prominence of over 1000": alternatives.
+    size_t from = std::min(start, target != nullptr ? target->first : start);
+    for (size_t back = 1; back <= 3 && back <= from; ++back) {
+      size_t k = from - back;
+      if (W(k) == "or") {
+        c.or_with_previous = true;
+        Use(k);
+        break;
+      }
+      if (!IsWord(k, {"a", "an", "the", "have", "has", "with", "of"})) break;
+    }
     AddCondition(c, start);
   }
 }

@@ -156,6 +156,12 @@ void Planner::BuildSuperlatives() {
     const bool counting_word = In(W(i), {"most", "least", "fewest"});
     int k = 1;
     if (W(i) == "top" || W(i) == "first" || W(i) == "bottom") {
+      // "the top 5 oldest people": the adjective ranks; it takes the number itself.
+      size_t adj = i + 1 + (i + 1 < n_ && q_.tokens[i + 1].number ? 1 : 0);
+      if (SuperlativeDesc(W(adj)) && q_.token_mention[adj] < 0) {
+        Use(i);
+        continue;
+      }
       if (i + 1 < n_ && q_.tokens[i + 1].number) k = static_cast<int>(*q_.tokens[i + 1].number), Use(i + 1);
     } else if (i > 0 && q_.tokens[i - 1].number && q_.tokens[i - 1].kind == Token::Kind::kNumber) {
       k = static_cast<int>(*q_.tokens[i - 1].number), Use(i - 1);
@@ -375,6 +381,11 @@ void Planner::BuildOrder() {
       Use(j), Use(j + 1);
       j += 2;
     }
+    if (W(j) == "count" && !RefAt(j)) {
+      Use(j);  // "sorted by the count"
+      plan_.order_by.push_back(OrderItem{Agg::kCount, ColRef{-1, -1}, desc_word});
+      continue;
+    }
     if (W(j) == "number" && W(j + 1) == "of") {
       Use(j), Use(j + 1);
       const Ref* r = NextRef(j + 2, 0);
@@ -402,7 +413,9 @@ void Planner::BuildOrder() {
       if (s.agg != Agg::kNone && pick == nullptr) pick = &s;
     }
     if (pick == nullptr && !plan_.select.empty()) pick = &plan_.select[0];
-    if (pick != nullptr) plan_.order_by.push_back(OrderItem{pick->agg, pick->col, desc_word});
+    if (pick != nullptr && (pick->col.column >= 0 || pick->agg != Agg::kNone)) {
+      plan_.order_by.push_back(OrderItem{pick->agg, pick->col, desc_word});
+    }
   }
   (void)asc_word;
 }

@@ -37,8 +37,8 @@ size_t Planner::FindCountFrame() {
         Use(i + 2), Use(i + 3);
         noun = i + 4;
       }
-    } else if (W(i) == "count" && W(i + 1) == "of" && i > 0 && IsWord(i - 1, {"the", "a", "total"})) {
-      noun = i + 2;  // "what is the count of singers"
+    } else if (W(i) == "count" && W(i + 1) == "of" && i > 0 && !ranking) {
+      noun = i + 2;  // "what is the count of singers", "the corresponding count of guests"
       Use(i), Use(i + 1);
     }
     if (noun == std::string::npos) continue;
@@ -105,6 +105,7 @@ void Planner::BuildHead() {
       else if (In(w, {"maximum", "max"})) pending.push_back(Agg::kMax), Use(i);
       else if (In(w, {"minimum", "min"})) pending.push_back(Agg::kMin), Use(i);
       else if (auto d = SuperlativeDesc(w); d && !which_question && W(i + 1) != "number" &&
+                                               !(i > 0 && (q_.tokens[i - 1].number || IsWord(i - 1, {"top", "bottom"}))) &&
                                                !In(w, {"most", "least", "top"})) {
         size_t j = i + 1;
         while (j < head_end_ && (W(j) == "and" || W(j) == "," || SuperlativeDesc(W(j)) || In(W(j), {"average", "minimum", "maximum", "total"}))) ++j;
