@@ -48,6 +48,20 @@ TEST(EngineConstructsTest, ComparisonWithTheColumnBetween) {
   EXPECT_EQ(Sorted(e.Rows(a)), (std::vector<std::string>{"Cid", "Fay"})) << a.sql;
 }
 
+TEST(EngineConstructsTest, AlternativeComparisonsAndRankedAdjectives) {
+  EngineOver e(kPeople);
+  ASSERT_TRUE(e.ok()) << e.error();
+  EngineAnswer a = e.Ask("What are the names of people that have an age of over 50 or a weight of over 85?");
+  ASSERT_TRUE(a.answered) << a.message;
+  EXPECT_EQ(a.sql, "SELECT name FROM person WHERE age > 50 OR weight > 85");
+  a = e.Ask("List the names of the top 2 oldest people.");
+  ASSERT_TRUE(a.answered) << a.message;
+  EXPECT_EQ(a.sql, "SELECT name FROM person ORDER BY age DESC LIMIT 2");
+  a = e.Ask("Show each city and the corresponding count of people sorted by the count in descending order.");
+  ASSERT_TRUE(a.answered) << a.message;
+  EXPECT_EQ(a.sql, "SELECT city, count(*) FROM person GROUP BY city ORDER BY count(*) DESC");
+}
+
 TEST(EngineConstructsTest, SortRangeGivesTheDirection) {
   EngineOver e(kPeople);
   ASSERT_TRUE(e.ok()) << e.error();
