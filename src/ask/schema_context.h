@@ -63,8 +63,9 @@ class SchemaContextBuilder {
   //   and linked columns, while they fit; then metrics the question names; then the remaining
   //   columns of shown tables, in catalog order; then unlinked tables that fit whole (the
   //   neighbours of shown tables first, then catalog order); then the other metrics.
-  //   Columns left out of a shown table are counted in a "(N more columns not shown)" line, and
-  //   tables left out are named on an "Other tables" line, when those fit.
+  //   A question linking to nothing shows the first table, as many of its columns as fit.
+  //   Columns left out of a shown table are counted in a "(N more columns not shown)" line;
+  //   tables left out are named on an "Other tables" line when it fits.
   // - Sample values of a column: values of it named in the question (exact or partial value
   //   matches) first, then its most frequent values.
   // - Deterministic: the same catalog, values, question and options give the same text.
