@@ -19,7 +19,8 @@ void Planner::TotalsAsSums() {
   for (size_t i = 0; i < n_; ++i) {
     if (used_[i] || q_.token_mention[i] >= 0) continue;
     if (In(q_.tokens[i].lemma, {"total", "sum"})) trailing_total = true, Use(i);
-    if (IsWord(i, {"by", "per", "each"}) || IsTimeAdjective(W(i))) grouped = true;
+    bool sort_by = W(i) == "by" && i > 0 && (IsSortWord(W(i - 1)) || (i > 1 && IsSortWord(W(i - 2))));
+    if ((IsWord(i, {"by", "per", "each"}) && !sort_by) || IsTimeAdjective(W(i))) grouped = true;
   }
   bool named_total = false;
   for (const std::string& w : SplitIdentifier(s_.Info(item.col.table, item.col.column).name)) {
@@ -140,6 +141,10 @@ void Planner::BuildSuperlatives() {
     std::optional<bool> desc = SuperlativeDesc(W(i));
     if (!desc) continue;
     if (i > 0 && W(i - 1) == "at") continue;
+    if ((i > 0 && IsSortWord(W(i - 1))) || (i > 1 && IsWord(i - 1, {"of", "by"}) && IsSortWord(W(i - 2)))) {
+      Use(i);  // "in descending order of maximum aperture": part of the sort key's name
+      continue;
+    }
     if (W(i) == "most" && W(i + 1) == "recent") {
       // "the most recent movie": the latest by the entity's date or year.
       const Ref* r = NextRef(i + 2, 0);

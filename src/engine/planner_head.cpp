@@ -182,8 +182,11 @@ void Planner::BuildHead() {
       }
     }
     ColRef col{r->table, r->column};
-    if (r->last + 1 < n_ && q_.token_mention[r->last + 1] >= 0 &&
-        q_.mentions[q_.token_mention[r->last + 1]].kind != Mention::Kind::kSchema) {
+    // A column followed by its value ("pilot named 'Thompson'", "managed by 'Emma'") is a filter.
+    size_t v = r->last + 1;
+    if (IsWord(v, {"named", "called", "titled", "by", "is", "as", "="})) ++v;
+    if (v < n_ && q_.token_mention[v] >= 0 && q_.mentions[q_.token_mention[v]].kind != Mention::Kind::kSchema &&
+        (v == r->last + 1 || !plan_.select.empty())) {
       i = r->last;
       continue;
     }
