@@ -22,7 +22,7 @@ const Value& Cell(const QueryResult& r, size_t row, int col) {
 }
 
 // "Store 20" for an integer category, "March" for month number 3, the text itself otherwise.
-std::string LabelPart(const ColumnInfo& col, const Value& v) {
+std::string LabelPart(const ResultColumn& col, const Value& v) {
   static const char* kMonths[] = {"January", "February", "March",     "April",   "May",      "June",
                                   "July",    "August",   "September", "October", "November", "December"};
   if (IsNull(v)) return "(blank)";
@@ -107,7 +107,7 @@ std::optional<Trend> TrendOf(const std::vector<Point>& pts) {
 // One value per time point: the rows are a single time series.
 bool IsTimeSeries(const ResultSummary& s) {
   if (s.time_column < 0) return false;
-  const ColumnInfo& t = s.roles[s.time_column];
+  const ResultColumn& t = s.roles[s.time_column];
   return t.unique && t.non_null >= 2;
 }
 
@@ -215,7 +215,7 @@ ResultSummary Summarize(const QueryResult& result, const SummaryOptions& options
   return Summarize(result, InferColumnRoles(result, options.max_rows), options);
 }
 
-ResultSummary Summarize(const QueryResult& result, std::vector<ColumnInfo> roles, const SummaryOptions& options) {
+ResultSummary Summarize(const QueryResult& result, std::vector<ResultColumn> roles, const SummaryOptions& options) {
   ResultSummary s;
   s.row_count = result.rows.size();
   s.rows_considered = std::min(result.rows.size(), options.max_rows);

@@ -71,7 +71,7 @@ struct ResultSummary {
   size_t rows_considered = 0;  // rows looked at (<= max_rows)
   bool truncated = false;      // the row cap cut the result
   std::vector<std::string> columns;
-  std::vector<ColumnInfo> roles;
+  std::vector<ResultColumn> roles;
   int label_column = -1;  // names the rows: first category, else the time column
   int time_column = -1;
   size_t label_count = 0;  // distinct labels among the rows looked at
@@ -92,7 +92,7 @@ struct ResultSummary {
 
 // Facts of `result`, with column roles inferred (InferColumnRoles) or given.
 ResultSummary Summarize(const QueryResult& result, const SummaryOptions& options = {});
-ResultSummary Summarize(const QueryResult& result, std::vector<ColumnInfo> roles,
+ResultSummary Summarize(const QueryResult& result, std::vector<ResultColumn> roles,
                         const SummaryOptions& options = {});
 
 }  // namespace da

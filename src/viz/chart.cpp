@@ -25,7 +25,7 @@ constexpr double kShortAxisNumbers = 1e5;      // from here on axes read "300M",
 // What a result offers a chart: its columns' roles and data keys.
 struct Shape {
   const QueryResult* result = nullptr;
-  std::vector<ColumnInfo> cols;
+  std::vector<ResultColumn> cols;
   std::vector<std::string> keys;
   int time = -1;
   std::vector<int> measures, categories;

@@ -207,7 +207,7 @@ Scan ScanColumn(const QueryResult& result, size_t col, size_t max_rows) {
   return scan;
 }
 
-void AssignRole(const std::string& name, const Scan& scan, ColumnInfo& info) {
+void AssignRole(const std::string& name, const Scan& scan, ResultColumn& info) {
   const auto words = ColumnNameWords(name);
   const size_t numbers = scan.ints + scan.reals;
   if (scan.non_null == 0) {
@@ -244,12 +244,12 @@ void AssignRole(const std::string& name, const Scan& scan, ColumnInfo& info) {
 
 }  // namespace
 
-std::vector<ColumnInfo> InferColumnRoles(const QueryResult& result, size_t max_rows) {
-  std::vector<ColumnInfo> out;
+std::vector<ResultColumn> InferColumnRoles(const QueryResult& result, size_t max_rows) {
+  std::vector<ResultColumn> out;
   std::vector<Scan> scans;
   for (size_t c = 0; c < result.columns.size(); ++c) {
     Scan scan = ScanColumn(result, c, max_rows);
-    ColumnInfo info;
+    ResultColumn info;
     info.name = result.columns[c];
     info.title = ColumnTitle(info.name);
     info.non_null = scan.non_null;
@@ -273,7 +273,7 @@ std::vector<ColumnInfo> InferColumnRoles(const QueryResult& result, size_t max_r
   }
   // Beside an aggregate (sum(...), count(*)), integer columns that are not aggregates are the
   // GROUP BY keys: categories, unless their name says they measure.
-  const bool aggregated = std::any_of(out.begin(), out.end(), [](const ColumnInfo& c) {
+  const bool aggregated = std::any_of(out.begin(), out.end(), [](const ResultColumn& c) {
     return c.role == ColumnRole::kQuantitative && IsAggregateCall(c.name);
   });
   for (size_t c = 0; aggregated && c < out.size(); ++c) {
@@ -422,13 +422,13 @@ std::string PluralNoun(std::string_view title) {
   return s + "s";
 }
 
-int FirstColumn(const std::vector<ColumnInfo>& columns, ColumnRole role) {
+int FirstColumn(const std::vector<ResultColumn>& columns, ColumnRole role) {
   for (size_t i = 0; i < columns.size(); ++i)
     if (columns[i].role == role) return static_cast<int>(i);
   return -1;
 }
 
-std::vector<int> ColumnsWith(const std::vector<ColumnInfo>& columns, ColumnRole role) {
+std::vector<int> ColumnsWith(const std::vector<ResultColumn>& columns, ColumnRole role) {
   std::vector<int> out;
   for (size_t i = 0; i < columns.size(); ++i)
     if (columns[i].role == role) out.push_back(static_cast<int>(i));

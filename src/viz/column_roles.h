@@ -29,7 +29,7 @@ enum class TimeGrain {
   kMonthNumber,  // integer 1..12 in a column named like a month
 };
 
-struct ColumnInfo {
+struct ResultColumn {
   std::string name;   // as in QueryResult::columns
   std::string title;  // for people: "Total weekly sales" (see ColumnTitle)
   ColumnRole role = ColumnRole::kEmpty;
@@ -53,7 +53,7 @@ struct ColumnInfo {
 // avg, amount, price, ...). In a result with an aggregate column (sum(...), count(*), ...),
 // the other integer columns are its GROUP BY keys and nominal too, unless their name says they
 // measure. Text and mixed columns are nominal.
-std::vector<ColumnInfo> InferColumnRoles(const QueryResult& result, size_t max_rows = 10000);
+std::vector<ResultColumn> InferColumnRoles(const QueryResult& result, size_t max_rows = 10000);
 
 // A column name for people: "sum(T1.weekly_sales)" -> "Total weekly sales",
 // "avg(price)" -> "Average price", "count(*)" -> "Count", "count(DISTINCT store)" ->
@@ -72,9 +72,9 @@ std::string PluralNoun(std::string_view title);
 std::vector<std::string> ColumnNameWords(std::string_view name);
 
 // The leftmost column with `role`, or -1.
-int FirstColumn(const std::vector<ColumnInfo>& columns, ColumnRole role);
+int FirstColumn(const std::vector<ResultColumn>& columns, ColumnRole role);
 // Every column with `role`, in order.
-std::vector<int> ColumnsWith(const std::vector<ColumnInfo>& columns, ColumnRole role);
+std::vector<int> ColumnsWith(const std::vector<ResultColumn>& columns, ColumnRole role);
 
 // The numeric value of a cell (integers and reals; text is not parsed), or NaN.
 double NumericValue(const Value& v);
