@@ -66,7 +66,8 @@ std::string WhyDataQuestion(std::string_view question) {
 // "show sales by month".
 std::string WithoutChartWords(std::string_view question) {
   static const std::regex kPhrases(
-      R"(\s*\b(?:(?:as|in|into|with|using|on)\s+(?:an?\s+)?)?(?:(?:pie|bar|line|column|scatter|donut|doughnut|area)\s+)?(?:chart|graph|plot|diagram)s?\b)",
+      R"(\s*\b(?:(?:as|in|into|with|using|on)\s+(?:an?\s+)?)?)"
+      R"((?:(?:pie|bar|line|column|scatter|donut|doughnut|area)\s+)?(?:chart|graph|plot|diagram)s?\b)",
       std::regex::icase);
   static const std::regex kAsType(R"(\s*\bas\s+an?\s+(?:pie|bar|line|scatter|donut)\b)", std::regex::icase);
   static const std::regex kVerb(R"(^\s*(?:plot|chart|graph|visuali[sz]e|draw)\b)", std::regex::icase);

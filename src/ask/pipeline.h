@@ -4,10 +4,10 @@
 //  1. Intent: the rules (ask/intent.h) first; the chat model is asked only when the rules are
 //     not sure and the engine has not answered confidently. Conversation and out-of-scope
 //     messages get a reply and no SQL.
-//  2. The built-in engine answers data and chart questions when its confidence reaches
-//     AskOptions::engine_threshold (chart wording removed); no model is then called at all. Otherwise the
-//     SQL model writes the SQL from the schema context and the conversation history; with no
-//     SQL model the answer is the engine's own "I don't understand" message.
+//  2. The built-in engine (chart wording removed) answers data and chart questions when its
+//     confidence reaches AskOptions::engine_threshold; no model is then called at all.
+//     Otherwise the SQL model writes the SQL from the schema context and the conversation
+//     history; with no SQL model the answer is the engine's own "I don't understand" message.
 //  3. The SQL is taken from the reply (ask/sql_extract.h); a reply with none is an error, a
 //     model that declines (NO_SQL) is an honest non-answer.
 //  4. The guard runs it. A database error goes back to the SQL model with the error (at most

@@ -302,6 +302,33 @@ TEST_F(PipelineTest, ConversationAndOutOfScopeGetRepliesWithoutSql) {
   EXPECT_NE(PromptText(0).find("tell me a joke"), std::string::npos);
 }
 
+TEST_F(PipelineTest, UnsureRulesAskTheChatModelThenTheSqlModel) {
+  // No question word, no data word: the rules are unsure, so the chat model decides.
+  server_.Script({OpenAIChatReply("Data question.", 20, 2), OpenAIChatReply(Fenced(kGoodSql), 100, 10)});
+  AskAnswer a = Ask("zorbly quuxness per town", AskModels{Model(), Model(), {}});
+  ASSERT_TRUE(a.answered) << a.ToJson().dump(1);
+  EXPECT_EQ(a.intent, Intent::kDataQuestion);
+  EXPECT_EQ(a.usage.calls, 2);
+  EXPECT_EQ(a.usage.input_tokens, 120);
+
+  // An intent reply naming nothing: the rules' reading stands, with a warning.
+  server_.Script({OpenAIChatReply("Hmm.", 20, 2), OpenAIChatReply(Fenced(kGoodSql), 100, 10)});
+  a = Ask("zorbly quuxness per town", AskModels{Model(), Model(), {}});
+  ASSERT_TRUE(a.answered) << a.ToJson().dump(1);
+  ASSERT_EQ(a.warnings.size(), 1u);
+  EXPECT_NE(a.warnings[0].find("could not classify"), std::string::npos) << a.warnings[0];
+}
+
+TEST_F(PipelineTest, FailingExplanationModelFallsBackToTheTemplate) {
+  server_.Script({OpenAIChatReply(Fenced(kGoodSql), 5, 5), llm::testing::OpenAIError(500, "server_error", "boom")});
+  AskAnswer a = Ask(kHardQuestion, AskModels{Model(), {}, Model()});
+  ASSERT_TRUE(a.answered) << a.ToJson().dump(1);
+  EXPECT_TRUE(a.error.ok());
+  EXPECT_NE(a.explanation.find("New York"), std::string::npos) << a.explanation;
+  ASSERT_EQ(a.warnings.size(), 1u);
+  EXPECT_NE(a.warnings[0].find("explanation model failed"), std::string::npos) << a.warnings[0];
+}
+
 TEST_F(PipelineTest, HistoryGoesIntoThePrompt) {
   server_.Script({OpenAIChatReply(Fenced("SELECT COUNT(*) FROM stores WHERE store_type = 'B'"), 5, 5)});
   std::vector<AskHistoryTurn> history = {
@@ -345,6 +372,11 @@ TEST_F(PipelineTest, ChartRequestsAreHonoured) {
   EXPECT_EQ(a.intent, Intent::kChartRequest);
   EXPECT_EQ(a.chart.type, ChartType::kArc) << a.chart.ToJson().dump();
   ASSERT_FALSE(a.chart.spec.is_null());
+  EXPECT_EQ(a.source, "engine");
+
+  a = Ask("Plot the number of stores per city", AskModels{});
+  ASSERT_TRUE(a.answered) << a.ToJson().dump(1);
+  EXPECT_EQ(a.chart.type, ChartType::kBar) << a.chart.ToJson().dump();
 }
 
 TEST_F(PipelineTest, AnswerJsonHasEveryField) {
