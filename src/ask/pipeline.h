@@ -25,9 +25,6 @@
 //     Engine answers (no model involved), no model, or a model that fails: TemplatedExplanation.
 //
 // Errors never throw out of Ask(): they are in AskAnswer::error with a message for people.
-//
-// This header names Dataset and Engine without including catalog.h, so that files which also
-// need viz/column_roles.h (whose ColumnInfo shares catalog.h's name) can include it.
 #pragma once
 
 #include <cstdint>

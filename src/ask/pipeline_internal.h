@@ -1,6 +1,4 @@
 // Pieces of the ask pipeline shared by its source files (not a public header).
-// pipeline_explain.cpp includes ask/result_summary.h, whose viz ColumnInfo shares its name with
-// catalog.h's: so nothing here may include catalog.h.
 #pragma once
 
 #include <chrono>
