@@ -1,5 +1,8 @@
 #include "test_util.h"
 
+#include <gtest/gtest.h>
+#include <sqlite3.h>
+
 #include <fcntl.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -10,6 +13,9 @@
 #include <fstream>
 #include <random>
 #include <sstream>
+
+#include "common/sqlite.h"
+#include "common/value.h"
 #include <stdexcept>
 
 namespace da::testing {
@@ -122,5 +128,21 @@ CommandResult RunCli(const std::vector<std::string>& args) {
 
 std::filesystem::path SharedDir() { return DA_SHARED_DIR; }
 std::filesystem::path SourceDir() { return DA_SOURCE_DIR; }
+
+std::vector<std::string> QueryRows(sqlite3* db, const std::string& sql) {
+  std::vector<std::string> rows;
+  auto st = PrepareSql(db, sql);
+  EXPECT_TRUE(st.ok()) << sql << ": " << st.status().ToString();
+  if (!st.ok()) return rows;
+  while (sqlite3_step(st->get()) == SQLITE_ROW) {
+    std::string row;
+    for (int i = 0; i < sqlite3_column_count(st->get()); ++i) {
+      if (i > 0) row += "|";
+      row += ValueToString(ColumnValue(st->get(), i));
+    }
+    rows.push_back(row);
+  }
+  return rows;
+}
 
 }  // namespace da::testing

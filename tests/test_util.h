@@ -5,6 +5,8 @@
 #include <string>
 #include <vector>
 
+struct sqlite3;
+
 namespace da::testing {
 
 // A fresh directory under $TMPDIR, removed when the object dies.
@@ -39,5 +41,9 @@ CommandResult RunCli(const std::vector<std::string>& args);
 // ../shared from the source tree (Spider, walmart).
 std::filesystem::path SharedDir();
 std::filesystem::path SourceDir();
+
+// Runs `sql` on `db`; each row's values joined by '|', in the order SQLite returns them. A
+// statement that does not prepare fails the calling test (and gives no rows).
+std::vector<std::string> QueryRows(sqlite3* db, const std::string& sql);
 
 }  // namespace da::testing

@@ -71,19 +71,8 @@ class FollowUpTest : public ::testing::Test {
   std::vector<std::string> Run(const std::string& question) {
     EngineAnswer a = engine_->Answer(question);
     EXPECT_TRUE(a.answered) << question << ": " << a.message;
-    std::vector<std::string> rows;
-    if (!a.answered) return rows;
-    auto st = PrepareSql(db_.get(), a.sql);
-    EXPECT_TRUE(st.ok()) << a.sql;
-    if (!st.ok()) return rows;
-    while (sqlite3_step(st->get()) == SQLITE_ROW) {
-      std::string row;
-      for (int i = 0; i < sqlite3_column_count(st->get()); ++i) {
-        if (i > 0) row += "|";
-        row += ValueToString(ColumnValue(st->get(), i));
-      }
-      rows.push_back(row);
-    }
+    if (!a.answered) return {};
+    std::vector<std::string> rows = testing::QueryRows(db_.get(), a.sql);
     std::sort(rows.begin(), rows.end());
     return rows;
   }

@@ -28,21 +28,7 @@ class ProfiledDb {
   const ValueIndex* values() const { return values_.get(); }
 
   // Runs `sql`; each row's values joined by '|'. A failing statement fails the test.
-  std::vector<std::string> Rows(const std::string& sql) const {
-    std::vector<std::string> rows;
-    auto st = PrepareSql(db_.get(), sql);
-    EXPECT_TRUE(st.ok()) << sql << ": " << st.status().ToString();
-    if (!st.ok()) return rows;
-    while (sqlite3_step(st->get()) == SQLITE_ROW) {
-      std::string row;
-      for (int i = 0; i < sqlite3_column_count(st->get()); ++i) {
-        if (i > 0) row += "|";
-        row += ValueToString(ColumnValue(st->get(), i));
-      }
-      rows.push_back(row);
-    }
-    return rows;
-  }
+  std::vector<std::string> Rows(const std::string& sql) const { return testing::QueryRows(db_.get(), sql); }
 
  private:
   Status Init(const std::string& script) {

@@ -45,21 +45,7 @@ class EngineOver {
   EngineAnswer Ask(const std::string& question) const { return engine_->Answer(question); }
 
   // Runs the answer's SQL; each row's values joined by '|', in the order SQLite returns them.
-  std::vector<std::string> Rows(const EngineAnswer& a) const {
-    std::vector<std::string> rows;
-    auto st = PrepareSql(db_.get(), a.sql);
-    EXPECT_TRUE(st.ok()) << a.sql;
-    if (!st.ok()) return rows;
-    while (sqlite3_step(st->get()) == SQLITE_ROW) {
-      std::string row;
-      for (int i = 0; i < sqlite3_column_count(st->get()); ++i) {
-        if (i > 0) row += "|";
-        row += ValueToString(ColumnValue(st->get(), i));
-      }
-      rows.push_back(row);
-    }
-    return rows;
-  }
+  std::vector<std::string> Rows(const EngineAnswer& a) const { return testing::QueryRows(db_.get(), a.sql); }
 
  private:
   void Fail(const Status& s) { error_ = s.ToString(); }
