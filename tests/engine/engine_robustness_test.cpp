@@ -2,34 +2,19 @@
 // one statement SQLite accepts. Regression home for crashes found on real question sets.
 #include <gtest/gtest.h>
 
-#include "catalog/profiler.h"
-#include "catalog/value_index.h"
-#include "common/sqlite.h"
-#include "engine/engine.h"
-#include "test_util.h"
+#include "engine_fixture.h"
 
 namespace da {
 namespace {
 
 TEST(EngineRobustnessTest, OddQuestionsNeverCrashAndAnswersPrepare) {
-  testing::TempDir dir;
-  auto db = OpenSqlite(dir / "shop.sqlite", OpenMode::kReadWriteCreate);
-  ASSERT_TRUE(db.ok());
-  ASSERT_TRUE(ExecSql(db->get(),
-                      "CREATE TABLE customer (id INTEGER PRIMARY KEY, name TEXT, city TEXT);"
-                      "CREATE TABLE purchase (id INTEGER PRIMARY KEY, customer_id INTEGER REFERENCES customer(id),"
-                      " amount REAL, bought_on DATE);"
-                      "INSERT INTO customer VALUES (1,'Ann','Oslo'),(2,'Bo','Rome');"
-                      "INSERT INTO purchase VALUES (1,1,9.5,'2023-01-02'),(2,2,20,'2024-05-06');")
-                  .ok());
-  ProfileOptions options;
-  options.dataset = "shop";
-  auto catalog = ProfileDatabase(db->get(), options);
-  ASSERT_TRUE(catalog.ok());
-  auto values = ValueIndex::Build(db->get(), *catalog);
-  ASSERT_TRUE(values.ok());
-  auto engine = Engine::Create(*catalog, &*values);
-  ASSERT_TRUE(engine.ok());
+  EngineOver e(
+      "CREATE TABLE customer (id INTEGER PRIMARY KEY, name TEXT, city TEXT);"
+      "CREATE TABLE purchase (id INTEGER PRIMARY KEY, customer_id INTEGER REFERENCES customer(id),"
+      " amount REAL, bought_on DATE);"
+      "INSERT INTO customer VALUES (1,'Ann','Oslo'),(2,'Bo','Rome');"
+      "INSERT INTO purchase VALUES (1,1,9.5,'2023-01-02'),(2,2,20,'2024-05-06');");
+  ASSERT_TRUE(e.ok()) << e.error();
 
   const std::vector<std::string> questions = {
       "", " ", "?", "count", "how many", "number of", "count the number of", "top", "top 5",
@@ -41,9 +26,9 @@ TEST(EngineRobustnessTest, OddQuestionsNeverCrashAndAnswersPrepare) {
       "customers who never bought anything", "amount above average",
   };
   for (const auto& q : questions) {
-    EngineAnswer a = (*engine)->Answer(q);
+    EngineAnswer a = e.Ask(q);
     if (!a.answered) continue;
-    auto st = PrepareSql(db->get(), a.sql);
+    auto st = PrepareSql(e.db(), a.sql);
     EXPECT_TRUE(st.ok()) << "question: " << q << "\nsql: " << a.sql;
   }
 }
