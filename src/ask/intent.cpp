@@ -77,7 +77,7 @@ WordSet DatasetWords(const DatasetContext& ctx) {
                                    "table", "code", "key", "info", "list", "all", "new", "old"};
   WordSet names;
   auto add = [&](const std::string& s) {
-    for (auto& w : ColumnNameWords(s))
+    for (auto& w : SplitIdentifier(s))
       if (w.size() >= 3 && !kGeneric.count(w)) names.insert(Singular(w));
   };
   for (const auto& t : ctx.tables) add(t);

@@ -57,7 +57,7 @@ bool Additive(const std::string& name) {
                                              "units", "orders", "spend", "spent", "cost", "costs", "profit",
                                              "income", "volume", "sold", "visits", "population", "sum"};
   bool yes = false;
-  for (const auto& w : ColumnNameWords(name)) {
+  for (const auto& w : SplitIdentifier(name)) {
     if (kNot.count(w)) return false;
     yes = yes || kYes.count(w);
   }

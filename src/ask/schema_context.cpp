@@ -8,6 +8,7 @@
 
 #include "common/strings.h"
 #include "engine/linker.h"
+#include "engine/sql_writer.h"
 
 namespace da {
 namespace {
@@ -19,29 +20,6 @@ constexpr size_t kMaxHitsPerColumn = 5;
 // Room kept per shown table for its "(N more columns not shown)" line.
 constexpr size_t kMoreLineBytes = sizeof("  (99999 more columns not shown)\n") - 1;
 
-// SQLite's keywords: a name equal to one is quoted.
-const std::unordered_set<std::string>& Keywords() {
-  static const std::unordered_set<std::string> words = {
-      "abort", "action", "add", "after", "all", "alter", "always", "analyze", "and", "as", "asc",
-      "attach", "autoincrement", "before", "begin", "between", "by", "cascade", "case", "cast",
-      "check", "collate", "column", "commit", "conflict", "constraint", "create", "cross",
-      "current", "current_date", "current_time", "current_timestamp", "database", "default",
-      "deferrable", "deferred", "delete", "desc", "detach", "distinct", "do", "drop", "each",
-      "else", "end", "escape", "except", "exclude", "exclusive", "exists", "explain", "fail",
-      "filter", "first", "following", "for", "foreign", "from", "full", "generated", "glob",
-      "group", "groups", "having", "if", "ignore", "immediate", "in", "index", "indexed",
-      "initially", "inner", "insert", "instead", "intersect", "into", "is", "isnull", "join",
-      "key", "last", "left", "like", "limit", "match", "materialized", "natural", "no", "not",
-      "nothing", "notnull", "null", "nulls", "of", "offset", "on", "or", "order", "others",
-      "outer", "over", "partition", "plan", "pragma", "preceding", "primary", "query", "raise",
-      "range", "recursive", "references", "regexp", "reindex", "release", "rename", "replace",
-      "restrict", "returning", "right", "rollback", "row", "rows", "savepoint", "select", "set",
-      "table", "temp", "temporary", "then", "ties", "to", "transaction", "trigger", "unbounded",
-      "union", "unique", "update", "user", "using", "vacuum", "values", "view", "virtual", "when",
-      "where", "window", "with", "without"};
-  return words;
-}
-
 bool IsPostgres(std::string_view dialect) {
   return EqualsIgnoreCase(dialect, "postgresql") || EqualsIgnoreCase(dialect, "postgres");
 }
@@ -49,13 +27,9 @@ bool IsPostgres(std::string_view dialect) {
 // `name` as SQL must write it: quoted unless a plain identifier that is no keyword (and, for
 // PostgreSQL, has no capitals, which it would fold).
 std::string SqlName(std::string_view name, std::string_view dialect) {
-  bool plain = !name.empty() && !std::isdigit(static_cast<unsigned char>(name[0]));
-  for (char c : name) {
-    const unsigned char u = static_cast<unsigned char>(c);
-    plain = plain && (std::isalnum(u) || c == '_') && !(std::isupper(u) && IsPostgres(dialect));
-  }
-  if (plain && !Keywords().count(ToLower(name))) return std::string(name);
-  return QuoteIdentifier(name);
+  bool capitals = std::any_of(name.begin(), name.end(), [](char c) { return std::isupper(static_cast<unsigned char>(c)); });
+  if (capitals && IsPostgres(dialect)) return QuoteIdentifier(name);
+  return SqlIdentifier(name);  // SQLite's own keyword list decides
 }
 
 // Lowercase letters and digits only: "Weekly Sales" and "weekly_sales" compare equal.

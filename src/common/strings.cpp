@@ -1,5 +1,6 @@
 #include "common/strings.h"
 
+#include <cctype>
 #include <cstdio>
 #include <ctime>
 
@@ -90,6 +91,34 @@ std::string FormatBytes(double bytes) {
   char buf[32];
   std::snprintf(buf, sizeof buf, u == 0 ? "%.0f %s" : "%.1f %s", bytes, units[u]);
   return buf;
+}
+
+std::vector<std::string> SplitIdentifier(std::string_view name) {
+  std::vector<std::string> words;
+  std::string cur;
+  auto flush = [&] {
+    if (!cur.empty()) words.push_back(ToLower(cur));
+    cur.clear();
+  };
+  for (size_t i = 0; i < name.size(); ++i) {
+    unsigned char c = static_cast<unsigned char>(name[i]);
+    if (!std::isalnum(c) && c < 0x80) {
+      flush();
+      continue;
+    }
+    if (!cur.empty()) {
+      unsigned char prev = static_cast<unsigned char>(cur.back());
+      bool lower_to_upper = std::islower(prev) && std::isupper(c);
+      // "IDNumber": the upper run ends where an upper letter is followed by a lower one.
+      bool upper_run_end = std::isupper(prev) && std::isupper(c) && i + 1 < name.size() &&
+                           std::islower(static_cast<unsigned char>(name[i + 1]));
+      bool digit_change = (std::isdigit(prev) != 0) != (std::isdigit(c) != 0);
+      if (lower_to_upper || upper_run_end || digit_change) flush();
+    }
+    cur.push_back(static_cast<char>(c));
+  }
+  flush();
+  return words;
 }
 
 }  // namespace da

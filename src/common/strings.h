@@ -16,6 +16,11 @@ bool EndsWithIgnoreCase(std::string_view s, std::string_view suffix);
 std::vector<std::string> Split(std::string_view s, char sep);
 std::string Join(const std::vector<std::string>& parts, std::string_view sep);
 
+// Splits an identifier or label into lowercase words: snake_case, camelCase, digits and
+// spaces ("CustomerID" -> customer id, "crs_code" -> crs code, "Date_of_Birth" -> date of birth,
+// "sum(T1.weeklySales)" -> sum t 1 weekly sales).
+std::vector<std::string> SplitIdentifier(std::string_view name);
+
 // Double-quotes an SQL identifier, doubling embedded quotes: order -> "order".
 std::string QuoteIdentifier(std::string_view name);
 // Single-quotes an SQL string literal, doubling embedded quotes.

@@ -146,7 +146,8 @@ bool IsTimeAdjective(const std::string& lower) {
 }
 
 double WordMatch(const Token& token, const NameWord& word) {
-  TokenForms f{&token};
+  TokenForms f;
+  f.token = &token;
   for (const std::string& s : Lexicon::Get().Synonyms(token.lower)) f.related.insert(s);
   return MatchForms(f, word);
 }

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "catalog/catalog.h"
+#include "common/strings.h"
 
 namespace da {
 
@@ -16,10 +17,6 @@ struct NameWord {
   std::string lower, lemma, stem;
   bool initial = false;  // the first letters of a word ("f" of "fname": first name)
 };
-
-// Splits an identifier or label into lowercase words: snake_case, camelCase, digits and
-// spaces ("CustomerID" -> customer id, "crs_code" -> crs code, "Date_of_Birth" -> date of birth).
-std::vector<std::string> SplitIdentifier(std::string_view name);
 
 struct ColumnEntry {
   int table = -1, column = -1;

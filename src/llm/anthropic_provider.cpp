@@ -16,7 +16,7 @@ class AnthropicChatModel : public ChatModel {
       : options_(std::move(options)),
         client_(Endpoint{"anthropic", options_.base_url, options_.model, options_.key_source},
                 options_.http, {options_.api_key}) {
-    while (!options_.base_url.empty() && options_.base_url.back() == '/') options_.base_url.pop_back();
+    TrimTrailingSlashes(&options_.base_url);
   }
 
   std::string id() const override { return client_.endpoint().Id(); }

@@ -22,7 +22,7 @@ class BedrockBase {
 
   static BedrockOptions Normalized(BedrockOptions options) {
     if (options.endpoint.empty()) options.endpoint = BedrockEndpoint(options.region);
-    while (!options.endpoint.empty() && options.endpoint.back() == '/') options.endpoint.pop_back();
+    TrimTrailingSlashes(&options.endpoint);
     return options;
   }
 

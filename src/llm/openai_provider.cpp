@@ -18,7 +18,7 @@ class OpenAIBase {
       : options_(std::move(options)),
         client_(Endpoint{"openai", options_.base_url, options_.model, options_.key_source},
                 options_.http, {options_.api_key}) {
-    while (!options_.base_url.empty() && options_.base_url.back() == '/') options_.base_url.pop_back();
+    TrimTrailingSlashes(&options_.base_url);
   }
 
   std::string Url(const std::string& operation) const {

@@ -137,6 +137,10 @@ Result<JsonReply> ProviderClient::PostJson(const std::string& url, HttpHeaders h
   return reply;
 }
 
+void TrimTrailingSlashes(std::string* url) {
+  while (!url->empty() && url->back() == '/') url->pop_back();
+}
+
 StopReason ParseStopReason(const std::string& reason) {
   if (reason == "stop" || reason == "end_turn" || reason == "eos") return StopReason::kEndTurn;
   if (reason == "length" || reason == "max_tokens") return StopReason::kMaxTokens;

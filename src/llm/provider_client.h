@@ -56,6 +56,9 @@ class ProviderClient {
   std::vector<std::string> secrets_;
 };
 
+// "http://host:1234/v1/" -> "http://host:1234/v1": paths are appended to base URLs.
+void TrimTrailingSlashes(std::string* url);
+
 // Maps a provider's stop reason ("stop", "end_turn", "length", "max_tokens", ...) to ours.
 StopReason ParseStopReason(const std::string& reason);
 

@@ -80,28 +80,6 @@ TimeGrain TextGrain(std::string_view s) {
 
 }  // namespace
 
-std::vector<std::string> ColumnNameWords(std::string_view name) {
-  std::vector<std::string> words;
-  std::string cur;
-  auto flush = [&] {
-    if (!cur.empty()) words.push_back(ToLower(cur));
-    cur.clear();
-  };
-  for (size_t i = 0; i < name.size(); ++i) {
-    const unsigned char c = name[i];
-    if (!std::isalnum(c) && c < 0x80) {
-      flush();
-      continue;
-    }
-    const bool hump = std::isupper(c) && !cur.empty() &&
-                      (std::islower(static_cast<unsigned char>(cur.back())) ||
-                       (i + 1 < name.size() && std::islower(static_cast<unsigned char>(name[i + 1]))));
-    if (hump) flush();
-    cur += static_cast<char>(c);
-  }
-  flush();
-  return words;
-}
 
 namespace {
 
@@ -208,7 +186,7 @@ Scan ScanColumn(const QueryResult& result, size_t col, size_t max_rows) {
 }
 
 void AssignRole(const std::string& name, const Scan& scan, ResultColumn& info) {
-  const auto words = ColumnNameWords(name);
+  const auto words = SplitIdentifier(name);
   const size_t numbers = scan.ints + scan.reals;
   if (scan.non_null == 0) {
     info.role = ColumnRole::kEmpty;
@@ -267,7 +245,7 @@ std::vector<ResultColumn> InferColumnRoles(const QueryResult& result, size_t max
   if (out.size() >= 2 && out[0].role == ColumnRole::kQuantitative && out[0].integer && scans[0].reals == 0 &&
       out[0].unique &&
       out[0].non_null >= 2 && scans[0].all_non_negative &&
-      !NameSaysMeasure(out[0].name, ColumnNameWords(out[0].name)) &&
+      !NameSaysMeasure(out[0].name, SplitIdentifier(out[0].name)) &&
       ColumnsWith(out, ColumnRole::kQuantitative).size() >= 2) {
     out[0].role = ColumnRole::kNominal;
   }
@@ -278,7 +256,7 @@ std::vector<ResultColumn> InferColumnRoles(const QueryResult& result, size_t max
   });
   for (size_t c = 0; aggregated && c < out.size(); ++c) {
     if (out[c].role == ColumnRole::kQuantitative && out[c].integer && scans[c].reals == 0 &&
-        !NameSaysMeasure(out[c].name, ColumnNameWords(out[c].name)))
+        !NameSaysMeasure(out[c].name, SplitIdentifier(out[c].name)))
       out[c].role = ColumnRole::kNominal;
   }
   return out;

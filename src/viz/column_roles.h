@@ -67,9 +67,6 @@ std::string InSentence(std::string_view title);
 // "product categories", "Box" -> "boxes" (in sentence case).
 std::string PluralNoun(std::string_view title);
 
-// Lower-case words of a column name, split at non-alphanumerics and camelCase humps:
-// "sum(T1.weeklySales)" -> {"sum", "t1", "weekly", "sales"}.
-std::vector<std::string> ColumnNameWords(std::string_view name);
 
 // The leftmost column with `role`, or -1.
 int FirstColumn(const std::vector<ResultColumn>& columns, ColumnRole role);
