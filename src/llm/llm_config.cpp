@@ -36,7 +36,10 @@ const std::set<std::string> kConnectionKeys = {"base_url", "api_key_env", "api_v
 const std::set<std::string> kRoleOnlyKeys = {"provider", "model", "max_tokens", "temperature",
                                              "dimensions"};
 const std::set<std::string> kTopKeys = {"providers", "models", "engine_confidence_threshold",
-                                        "privacy_mode"};
+                                        "privacy_mode", "memory"};
+const std::set<std::string> kMemoryKeys = {"cache", "similarity_threshold", "ttl_hours", "few_shot", "postgres"};
+const std::set<std::string> kFewShotKeys = {"k", "min_similarity"};
+const std::set<std::string> kPostgresKeys = {"url", "password_env", "schema"};
 
 std::string TypeName(const json& v) {
   if (v.is_string()) return "a string";
@@ -231,6 +234,58 @@ class Reader {
     return defaults;
   }
 
+  Status Boolean(const json& object, const char* key, const std::string& path, bool& out) const {
+    auto it = object.find(key);
+    if (it == object.end()) return Status::Ok();
+    if (!it->is_boolean()) return Error(At(path, key), "expected true or false, got " + TypeName(*it));
+    out = it->get<bool>();
+    return Status::Ok();
+  }
+
+  Status Memory(const json& object, MemoryConfig& out) const {
+    DA_RETURN_IF_ERROR(ExpectObject(object, "memory"));
+    DA_RETURN_IF_ERROR(CheckKeys(object, "memory", kMemoryKeys));
+    DA_RETURN_IF_ERROR(Boolean(object, "cache", "memory", out.cache));
+    DA_RETURN_IF_ERROR(Number(object, "similarity_threshold", "memory", 0.5, 1, out.similarity_threshold));
+    DA_RETURN_IF_ERROR(Number(object, "ttl_hours", "memory", 0, 24.0 * 365 * 100, out.ttl_hours));
+    if (auto it = object.find("few_shot"); it != object.end()) {
+      DA_RETURN_IF_ERROR(ExpectObject(*it, "memory.few_shot"));
+      DA_RETURN_IF_ERROR(CheckKeys(*it, "memory.few_shot", kFewShotKeys));
+      DA_RETURN_IF_ERROR(Integer(*it, "k", "memory.few_shot", 0, 8, out.few_shot_k));
+      DA_RETURN_IF_ERROR(Number(*it, "min_similarity", "memory.few_shot", 0, 1, out.few_shot_min_similarity));
+    }
+    if (auto it = object.find("postgres"); it != object.end()) DA_RETURN_IF_ERROR(Postgres(*it, out));
+    return Status::Ok();
+  }
+
+  // A password in the URL would sit in a file people share and copy: only from the environment.
+  Status Postgres(const json& object, MemoryConfig& out) const {
+    const std::string path = "memory.postgres";
+    DA_RETURN_IF_ERROR(ExpectObject(object, path));
+    DA_RETURN_IF_ERROR(CheckKeys(object, path, kPostgresKeys));
+    DA_RETURN_IF_ERROR(String(object, "url", path, out.postgres_url));
+    DA_RETURN_IF_ERROR(String(object, "schema", path, out.postgres_schema));
+    DA_RETURN_IF_ERROR(String(object, "password_env", path, out.postgres_password_env));
+    if (!out.postgres_password_env.empty() && !IsVariableName(out.postgres_password_env)) {
+      return Error(path + ".password_env", "expected the name of an environment variable");
+    }
+    if (out.postgres_url.empty()) return Error(path + ".url", "expected a postgresql:// URL");
+    if (UrlHasPassword(out.postgres_url) || out.postgres_url.find("password=") != std::string::npos) {
+      return Error(path + ".url", "passwords are not read from the config file; name an environment variable "
+                                  "with \"password_env\"");
+    }
+    return Status::Ok();
+  }
+
+  // postgresql://user:secret@host/db
+  static bool UrlHasPassword(const std::string& url) {
+    const size_t scheme = url.find("://");
+    if (scheme == std::string::npos) return false;
+    const size_t at = url.find('@', scheme + 3);
+    if (at == std::string::npos) return false;
+    return url.substr(scheme + 3, at - scheme - 3).find(':') != std::string::npos;
+  }
+
   Result<LlmConfig> Config(const json& root) const {
     if (!root.is_object()) return Status::InvalidArgument(origin_ + ": expected a JSON object at the top level");
     for (const auto& [key, value] : root.items()) {
@@ -258,10 +313,8 @@ class Reader {
       }
     }
     DA_RETURN_IF_ERROR(Number(root, "engine_confidence_threshold", "", 0, 1, config.engine_confidence_threshold));
-    if (auto it = root.find("privacy_mode"); it != root.end()) {
-      if (!it->is_boolean()) return Error("privacy_mode", "expected true or false, got " + TypeName(*it));
-      config.privacy_mode = it->get<bool>();
-    }
+    DA_RETURN_IF_ERROR(Boolean(root, "privacy_mode", "", config.privacy_mode));
+    if (root.contains("memory")) DA_RETURN_IF_ERROR(Memory(root["memory"], config.memory));
     return config;
   }
 

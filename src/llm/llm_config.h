@@ -10,7 +10,10 @@
 //       "embeddings":  {"provider": "openai", "model": "nomic-embed-text"}
 //     },
 //     "engine_confidence_threshold": 0.7,
-//     "privacy_mode": false
+//     "privacy_mode": false,
+//     "memory": {"cache": true, "similarity_threshold": 0.9, "ttl_hours": 168,
+//                "few_shot": {"k": 3, "min_similarity": 0.5},
+//                "postgres": {"url": "postgresql://app@db.internal/analyst", "password_env": "DA_PG_PASSWORD"}}
 //   }
 //
 // Secrets never live in the file: keys come from the environment (OPENAI_API_KEY,
@@ -51,11 +54,25 @@ struct ModelConfig {
   int dimensions = 0;       // embeddings: expected vector length; 0 = the model's own
 };
 
+// The example memory and semantic cache (memory/memory.h); stored in <data-dir>/memory.db
+// unless a PostgreSQL database is named, so several servers share one memory.
+struct MemoryConfig {
+  bool cache = true;                  // answer from remembered answers when it is safe
+  double similarity_threshold = 0.9;  // cosine an approved paraphrase needs to be served
+  double ttl_hours = 168;             // unreviewed answers and cached results expire; 0 = never
+  int few_shot_k = 3;                 // approved examples put in SQL prompts
+  double few_shot_min_similarity = 0.5;
+  std::string postgres_url;           // empty: SQLite in the data directory; never holds a password
+  std::string postgres_password_env;  // the variable holding the PostgreSQL password
+  std::string postgres_schema = "dataanalyst";
+};
+
 struct LlmConfig {
   std::string origin;  // the file it was read from, for messages
   std::map<ModelRole, ModelConfig> models;  // only the roles the file configures
   double engine_confidence_threshold = 0.7;  // below it, the pipeline asks the LLM
   bool privacy_mode = false;                 // the pipeline sends no data values to the LLM
+  MemoryConfig memory;
 
   // The model serving `role`: explanation falls back to chat, chat to sql; embeddings has no
   // fallback. nullptr when none is configured.

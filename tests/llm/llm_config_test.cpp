@@ -199,3 +199,55 @@ TEST(LlmConfigTest, ExampleConfigInTheRepositoryIsValid) {
 
 }  // namespace
 }  // namespace da::llm
+
+namespace da::llm {
+namespace {
+
+TEST(LlmConfigMemoryTest, ReadsTheMemorySection) {
+  auto config = ParseLlmConfig(R"({"memory": {"cache": false, "similarity_threshold": 0.95, "ttl_hours": 0,
+      "few_shot": {"k": 5, "min_similarity": 0.6},
+      "postgres": {"url": "postgresql://app@db.internal:5432/analyst", "password_env": "DA_PG_PASSWORD",
+                   "schema": "shared_memory"}}})", "config.json");
+  ASSERT_TRUE(config.ok()) << config.status().ToString();
+  EXPECT_FALSE(config->memory.cache);
+  EXPECT_DOUBLE_EQ(config->memory.similarity_threshold, 0.95);
+  EXPECT_DOUBLE_EQ(config->memory.ttl_hours, 0);
+  EXPECT_EQ(config->memory.few_shot_k, 5);
+  EXPECT_DOUBLE_EQ(config->memory.few_shot_min_similarity, 0.6);
+  EXPECT_EQ(config->memory.postgres_url, "postgresql://app@db.internal:5432/analyst");
+  EXPECT_EQ(config->memory.postgres_password_env, "DA_PG_PASSWORD");
+  EXPECT_EQ(config->memory.postgres_schema, "shared_memory");
+
+  auto defaults = ParseLlmConfig("{}", "config.json");
+  ASSERT_TRUE(defaults.ok());
+  EXPECT_TRUE(defaults->memory.cache);
+  EXPECT_TRUE(defaults->memory.postgres_url.empty());
+}
+
+TEST(LlmConfigMemoryTest, BadMemorySettingsNameTheKey) {
+  auto unknown = ParseLlmConfig(R"({"memory": {"size": 3}})", "c.json");
+  ASSERT_FALSE(unknown.ok());
+  EXPECT_NE(unknown.status().message().find("memory.size: unknown key"), std::string::npos) << unknown.status().ToString();
+  auto low = ParseLlmConfig(R"({"memory": {"similarity_threshold": 0.1}})", "c.json");
+  ASSERT_FALSE(low.ok());
+  EXPECT_NE(low.status().message().find("memory.similarity_threshold"), std::string::npos);
+  auto k = ParseLlmConfig(R"({"memory": {"few_shot": {"k": 50}}})", "c.json");
+  ASSERT_FALSE(k.ok());
+  EXPECT_NE(k.status().message().find("memory.few_shot.k"), std::string::npos);
+  auto no_url = ParseLlmConfig(R"({"memory": {"postgres": {"schema": "x"}}})", "c.json");
+  ASSERT_FALSE(no_url.ok());
+  EXPECT_NE(no_url.status().message().find("memory.postgres.url"), std::string::npos);
+}
+
+TEST(LlmConfigMemoryTest, PostgresPasswordsAreNeverReadFromTheFile) {
+  for (const char* text : {R"({"memory": {"postgres": {"url": "postgresql://app:hunter2secret@db/analyst"}}})",
+                           R"({"memory": {"postgres": {"url": "host=db password=hunter2secret"}}})",
+                           R"({"memory": {"postgres": {"url": "postgresql://db/a", "password": "hunter2secret"}}})"}) {
+    auto config = ParseLlmConfig(text, "c.json");
+    ASSERT_FALSE(config.ok()) << text;
+    EXPECT_EQ(config.status().message().find("hunter2secret"), std::string::npos) << config.status().ToString();
+  }
+}
+
+}  // namespace
+}  // namespace da::llm
