@@ -165,6 +165,33 @@ nlohmann::json QueryResult::ToJson() const {
           {"elapsed_ms", elapsed_ms}};
 }
 
+Result<QueryResult> QueryResult::FromJson(const nlohmann::json& j) {
+  auto bad = [](const std::string& what) { return Status::Corruption("stored result: " + what); };
+  if (!j.is_object() || !j.contains("columns") || !j["columns"].is_array() || !j.contains("rows") ||
+      !j["rows"].is_array()) {
+    return bad("expected an object with \"columns\" and \"rows\" arrays");
+  }
+  QueryResult out;
+  for (const auto& c : j["columns"]) {
+    if (!c.is_string()) return bad("a column name is not a string");
+    out.columns.push_back(c.get<std::string>());
+  }
+  for (const auto& r : j["rows"]) {
+    if (!r.is_array() || r.size() != out.columns.size()) return bad("a row does not have one value per column");
+    std::vector<Value>& row = out.rows.emplace_back();
+    for (const auto& v : r) {
+      if (v.is_null()) row.emplace_back();
+      else if (v.is_number_integer()) row.emplace_back(v.get<int64_t>());
+      else if (v.is_number()) row.emplace_back(v.get<double>());
+      else if (v.is_string()) row.emplace_back(v.get<std::string>());
+      else if (v.is_boolean()) row.emplace_back(static_cast<int64_t>(v.get<bool>()));
+      else return bad("a value is neither null, a number nor text");
+    }
+  }
+  out.truncated = j.value("truncated", false);
+  return out;
+}
+
 std::string QueryResult::ToCsv() const {
   std::string out;
   auto line = [&](const auto& fields, auto to_text) {

@@ -6,6 +6,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "common/status.h"
 #include "common/value.h"
 
 namespace da {
@@ -20,6 +21,10 @@ struct QueryResult {
   // integers and reals -> numbers (NaN/infinity -> null). Text that is not valid UTF-8 has each
   // bad byte replaced by U+FFFD, so dump() never throws.
   nlohmann::json ToJson() const;
+  // The inverse of ToJson (elapsed_ms and row_count are not read back): JSON integers become
+  // INTEGER, other numbers REAL, strings TEXT, null NULL. kCorruption naming what is missing or
+  // mistyped (a row of another width, a nested array...).
+  static Result<QueryResult> FromJson(const nlohmann::json& j);
   // RFC 4180 CSV with a header line; NULL -> empty field; fields holding ',', '"', CR or LF
   // are quoted with '"' doubled; CRLF line ends.
   std::string ToCsv() const;

@@ -148,3 +148,30 @@ TEST(QueryResultDisplayTest, TextTableRoundsBinaryNoiseButJsonKeepsIt) {
 
 }  // namespace
 }  // namespace da
+
+namespace da {
+namespace {
+
+TEST(QueryResultJsonTest, FromJsonReadsBackWhatToJsonWrote) {
+  QueryResult r;
+  r.columns = {"region", "sales", "share", "note"};
+  r.rows = {{std::string("North"), int64_t{120}, 0.25, Value{}}, {std::string("Süd"), int64_t{-3}, 1.5, std::string("x")}};
+  r.truncated = true;
+  auto back = QueryResult::FromJson(r.ToJson());
+  ASSERT_TRUE(back.ok()) << back.status().ToString();
+  EXPECT_EQ(back->columns, r.columns);
+  EXPECT_EQ(back->rows, r.rows);
+  EXPECT_TRUE(back->truncated);
+}
+
+TEST(QueryResultJsonTest, FromJsonRejectsMalformedResults) {
+  for (const char* text : {R"([])", R"({"columns": ["a"]})", R"({"columns": ["a"], "rows": [[1, 2]]})",
+                           R"({"columns": [1], "rows": []})", R"({"columns": ["a"], "rows": [[[1]]]})"}) {
+    auto r = QueryResult::FromJson(nlohmann::json::parse(text));
+    ASSERT_FALSE(r.ok()) << text;
+    EXPECT_EQ(r.status().code(), Status::Code::kCorruption);
+  }
+}
+
+}  // namespace
+}  // namespace da
