@@ -194,9 +194,6 @@ Status CheckOccurrences(size_t i, const QuestionKey& cached, const std::vector<s
   for (const Occurrence& o : mine) {
     if (!o.value_position) return Status::Unsupported(Describe(i, s) + " also occurs as an unrelated literal");
   }
-  if (IsNumberLike(s) && mine.size() != 1) {
-    return Status::Unsupported(Describe(i, s) + " occurs " + std::to_string(mine.size()) + " times in the SQL");
-  }
   for (size_t j = 0; j < cached.slots.size(); ++j) {
     if (j == i) continue;
     bool shared = cached.slots[j].value == s.value;
@@ -204,6 +201,9 @@ Status CheckOccurrences(size_t i, const QuestionKey& cached, const std::vector<s
       for (const Occurrence& b : occurrences[j]) shared = shared || a.token == b.token;
     }
     if (shared) return Status::Unsupported(Describe(i, s) + " is ambiguous with " + Describe(j, cached.slots[j]));
+  }
+  if (IsNumberLike(s) && mine.size() != 1) {
+    return Status::Unsupported(Describe(i, s) + " occurs " + std::to_string(mine.size()) + " times in the SQL");
   }
   return Status::Ok();
 }
