@@ -19,11 +19,22 @@ constexpr double kMinSchemaScore = 0.75;
 constexpr double kMinValueScore = 0.85;
 
 // Stop words that still change what is asked: the wh-word naming the answer ("who sold most"
-// is not "what sold most"), deixis ("this year") and quantifiers ("all", "any").
+// is not "what sold most"), deixis ("this year"), quantifiers ("all", "any"), approximation
+// ("about 100") and inclusion.
 bool KeepsStopWord(const std::string& lower) {
-  static constexpr std::string_view kKept[] = {"who", "whom", "whose", "where", "when", "why", "this",
-                                               "these", "those", "all", "every", "any", "some"};
+  static constexpr std::string_view kKept[] = {"who",   "whom",  "whose", "where", "when", "why",   "this",
+                                               "these", "those", "all",   "every", "any",  "some",  "about",
+                                               "including"};
   return std::find(std::begin(kKept), std::end(kKept), lower) != std::end(kKept);
+}
+
+// Punctuation that only separates or quotes ("?", ",", brackets). Any other ("+" in "5+",
+// "<", "!=", "/", "-") may change what is asked and stays in the template.
+bool IsSilentPunct(const std::string& text) {
+  static constexpr std::string_view kSilent[] = {".", ",", "?", "!", ";", ":", "'", "\"", "(", ")",
+                                                 "[", "]", "{", "}", "\u2026", "\u2014", "\u201c", "\u201d",
+                                                 "\u2018", "\u2019"};
+  return std::find(std::begin(kSilent), std::end(kSilent), text) != std::end(kSilent);
 }
 
 std::string FormatNumber(double v) {
@@ -76,11 +87,11 @@ Slot SlotFromLiteral(const Literal& l) {
   return s;
 }
 
-// The template word of token `i`, or "" when the template leaves it out (punctuation, stop
-// words). Degree and operator words keep their own form: WordNet's lemma of "highest" is "high".
+// The template word of token `i`, or "" when the template leaves it out (stop words, silent
+// punctuation). Degree and operator words keep their own form: WordNet's lemma of "highest" is "high".
 std::string TemplateWord(const std::vector<Token>& tokens, size_t i) {
   const Token& t = tokens[i];
-  if (t.kind == Token::Kind::kPunct) return "";
+  if (t.kind == Token::Kind::kPunct) return IsSilentPunct(t.text) ? "" : t.text;
   if (t.kind != Token::Kind::kWord) return t.lower;
   const bool before_degree = i + 1 < tokens.size() && (tokens[i + 1].lower == "least" || tokens[i + 1].lower == "most");
   if (Lexicon::Get().IsStopWord(t.lower) && !KeepsStopWord(t.lower) && !before_degree) return "";

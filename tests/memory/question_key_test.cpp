@@ -35,6 +35,8 @@ TEST_F(QuestionKeyTest, ParaphrasesShareTheSignature) {
   EXPECT_EQ(Key("number of stores per region").SignatureKey(), count.SignatureKey());
   EXPECT_EQ(Key("count of stores by region").SignatureKey(), count.SignatureKey());
   EXPECT_EQ(Key("stores with no sales").SignatureKey(), Key("stores without sales").SignatureKey());
+  // A comparison typed as a symbol is the same as in words.
+  EXPECT_EQ(Key("stores with size > 300").SignatureKey(), Key("stores with size over 300").SignatureKey());
 }
 
 TEST_F(QuestionKeyTest, NearDuplicatesDifferInSignature) {
@@ -54,6 +56,9 @@ TEST_F(QuestionKeyTest, NearDuplicatesDifferInSignature) {
       {"store sizes sorted ascending", "store sizes sorted descending"},
       {"monthly sales", "yearly sales"},
       {"sales this year", "sales last year"},
+      {"stores with 5+ sales", "stores with 5 sales"},
+      {"stores with size != 300", "stores with size = 300"},
+      {"stores with about 100 sales", "stores with 100 sales"},
       // Order matters, not only the bag of words.
       {"stores with the highest size and the lowest amount", "stores with the lowest size and the highest amount"},
   };
