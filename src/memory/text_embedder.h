@@ -9,12 +9,18 @@
 //     literals were replaced by such slots.
 //   * The rest goes through the engine's tokenizer (engine/tokenizer.h). Stop words
 //     (Lexicon::IsStopWord) and punctuation other than comparison operators are dropped.
-//   * A word contributes its WordNet lemma (weight 1); its WordNet synonyms, the first ones
-//     (most frequent senses) weighing most, so "shop"/"store", "total"/"sum" or
-//     "salary"/"wage" share features; character 3-grams of the word with boundary marks and
-//     its sorted letters, at a lower weight, so a typo ("slaes") stays near its word.
+//   * A word contributes its WordNet lemma (weight 1, so "sales" and "sale" mean alike); its
+//     WordNet synonyms, the first ones (most frequent senses) weighing most, so "shop"/"store",
+//     "customer"/"client" or "salary"/"wage" share features; character 3-grams of the word as
+//     written with boundary marks, and its sorted letters, at a lower weight, so a typo
+//     ("slaes", "totl") stays near its word. A word WordNet does not know (typo, jargon,
+//     foreign word) leans on its spelling: lower lemma weight, higher 3-gram weight.
 //     A canonical synonym (say the lexicographically smallest) does not work with WordNet:
 //     rare senses win ("shop" -> "betray", "store" -> "computer memory").
+//   * Words naming a query operation ("total"/"sum", "count"/"number"/"many",
+//     "average"/"mean", "by"/"per"/"each", max and min words) contribute the operation
+//     instead of their synonyms, which WordNet mixes up ("total" and "number" are synonyms
+//     there, yet one sums and the other counts).
 //   * Numbers and quoted strings are single features; consecutive kept tokens form bigram
 //     features at a small weight, so word order matters a little.
 //

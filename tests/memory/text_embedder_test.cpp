@@ -86,6 +86,13 @@ TEST_F(TextEmbedderTest, ParaphrasesAreCloserThanUnrelatedQuestions) {
   const double unrelated = Cos("total sales by region", "number of employees hired in 2020");
   EXPECT_GT(paraphrase, unrelated + 0.3) << paraphrase << " vs " << unrelated;
 
+  // Operation words: paraphrased operations meet, different operations stay apart even though
+  // WordNet calls "total" and "number" synonyms.
+  EXPECT_GT(Cos("total sales by region", "sum of sales per region"),
+            Cos("total sales by region", "number of sales by region"));
+  EXPECT_GT(Cos("count of orders by month", "number of orders per month"),
+            Cos("count of orders by month", "average of orders per month"));
+
   EXPECT_GT(Cos("average salary of employees by department",
                 "what is the mean salary per department for employees"),
             Cos("average salary of employees by department", "total revenue by product"));
