@@ -118,26 +118,10 @@ class Analyzer {
     CollectSchema(&key);
     std::vector<std::string> words, exact;
     for (size_t i = 0; i < q_.tokens.size(); i = spans_[i].last + 1) {
-      const Span& span = spans_[i];
-      if (span.kind == Span::Kind::kSlot) {
-        std::string placeholder = span.slot.Placeholder();
-        words.push_back(placeholder);
-        exact.push_back(placeholder.substr(0, placeholder.size() - 1) + "=" + span.slot.value + ">");
-        key.signature.push_back(std::move(placeholder));
-        key.slots.push_back(span.slot);
-        continue;
-      }
-      std::vector<std::string> span_words;
-      for (size_t k = i; k <= span.last; ++k) {
-        if (std::string w = TemplateWord(q_.tokens, k); !w.empty()) span_words.push_back(std::move(w));
-      }
-      words.insert(words.end(), span_words.begin(), span_words.end());
-      exact.insert(exact.end(), span_words.begin(), span_words.end());
-      if (span.kind == Span::Kind::kOperator) key.operators.push_back(span.term);
-      if (span.kind != Span::Kind::kWord) {
-        key.signature.push_back(span.term);
+      if (spans_[i].kind == Span::Kind::kSlot) {
+        AddSlot(spans_[i].slot, &key, &words, &exact);
       } else {
-        key.signature.insert(key.signature.end(), span_words.begin(), span_words.end());
+        AddWords(i, &key, &words, &exact);
       }
     }
     key.template_text = Join(words, " ");
@@ -146,6 +130,32 @@ class Analyzer {
   }
 
  private:
+  static void AddSlot(const Slot& slot, QuestionKey* key, std::vector<std::string>* words, std::vector<std::string>* exact) {
+    std::string placeholder = slot.Placeholder();
+    words->push_back(placeholder);
+    exact->push_back(placeholder.substr(0, placeholder.size() - 1) + "=" + slot.value + ">");
+    key->signature.push_back(std::move(placeholder));
+    key->slots.push_back(slot);
+  }
+
+  // The template words of the span at `i`; its signature term (a link's element, an operator's
+  // class) or, for plain words, the words themselves.
+  void AddWords(size_t i, QuestionKey* key, std::vector<std::string>* words, std::vector<std::string>* exact) const {
+    const Span& span = spans_[i];
+    std::vector<std::string> span_words;
+    for (size_t k = i; k <= span.last; ++k) {
+      if (std::string w = TemplateWord(q_.tokens, k); !w.empty()) span_words.push_back(std::move(w));
+    }
+    words->insert(words->end(), span_words.begin(), span_words.end());
+    exact->insert(exact->end(), span_words.begin(), span_words.end());
+    if (span.kind == Span::Kind::kOperator) key->operators.push_back(span.term);
+    if (span.kind == Span::Kind::kWord) {
+      key->signature.insert(key->signature.end(), span_words.begin(), span_words.end());
+    } else {
+      key->signature.push_back(span.term);
+    }
+  }
+
   // Slots and links first (a data value before a literal it covers), then operator phrases
   // among the tokens left; every other token is a word span of its own.
   void FindSpans() {
