@@ -1,0 +1,485 @@
+// The PostgreSQL backend of MemoryStore over libpq: parameterised statements only, tables
+// qualified with the quoted schema name, vectors as bytea of little-endian float32 (as in the
+// SQLite backend), so a memory can move between the two byte for byte.
+#include "memory/postgres_memory_store.h"
+
+#include <libpq-fe.h>
+
+#include <bit>
+#include <cstdlib>
+#include <cstring>
+#include <mutex>
+
+#include "common/strings.h"
+
+namespace da::memory {
+
+namespace {
+
+static_assert(std::endian::native == std::endian::little, "vectors are stored as little-endian float32");
+
+constexpr int kSchemaVersion = 1;
+constexpr size_t kMaxIdentifierBytes = 63;  // PostgreSQL silently truncates longer names
+
+// "{s}" stands for the quoted schema name. Run in order, in one transaction, when the schema's
+// meta table is missing.
+constexpr const char* kSchema[] = {
+    "CREATE TABLE IF NOT EXISTS {s}.meta(key TEXT PRIMARY KEY, value TEXT NOT NULL)",
+    R"sql(CREATE TABLE IF NOT EXISTS {s}.entries(
+      id BIGSERIAL PRIMARY KEY,
+      dataset TEXT NOT NULL, question TEXT NOT NULL, exact_text TEXT NOT NULL,
+      template_text TEXT NOT NULL, signature TEXT NOT NULL, key_json TEXT NOT NULL,
+      sql TEXT NOT NULL, notes TEXT NOT NULL, status TEXT NOT NULL, source TEXT NOT NULL,
+      schema_fingerprint TEXT NOT NULL, data_version BIGINT NOT NULL, result_json TEXT NOT NULL,
+      created_at TEXT NOT NULL, updated_at TEXT NOT NULL, hits BIGINT NOT NULL DEFAULT 0))sql",
+    "CREATE INDEX IF NOT EXISTS entries_by_exact ON {s}.entries(dataset, exact_text)",
+    R"sql(CREATE TABLE IF NOT EXISTS {s}.embeddings(
+      entry_id BIGINT NOT NULL REFERENCES {s}.entries(id) ON DELETE CASCADE,
+      model TEXT NOT NULL, vector BYTEA NOT NULL, PRIMARY KEY(entry_id, model)))sql",
+    R"sql(CREATE TABLE IF NOT EXISTS {s}.settings(
+      dataset TEXT NOT NULL, name TEXT NOT NULL, value TEXT NOT NULL, PRIMARY KEY(dataset, name)))sql",
+};
+
+constexpr const char* kEntryColumns =
+    "id, dataset, question, exact_text, template_text, signature, key_json, sql, notes, status, source, "
+    "schema_fingerprint, data_version, result_json, created_at, updated_at, hits";
+
+struct PgConnCloser {
+  void operator()(PGconn* conn) const { PQfinish(conn); }
+};
+struct PgResultClearer {
+  void operator()(PGresult* result) const { PQclear(result); }
+};
+struct PgOptionsFreer {
+  void operator()(PQconninfoOption* options) const { PQconninfoFree(options); }
+};
+using PgConn = std::unique_ptr<PGconn, PgConnCloser>;
+using PgResult = std::unique_ptr<PGresult, PgResultClearer>;
+using PgOptions = std::unique_ptr<PQconninfoOption, PgOptionsFreer>;
+
+// One statement parameter: text, or raw bytes for a bytea column.
+struct Param {
+  std::string value;
+  bool binary = false;
+};
+Param P(std::string_view text) { return {std::string(text), false}; }
+Param P(int64_t n) { return {std::to_string(n), false}; }
+Param P(const std::vector<float>& v) {
+  return {std::string(reinterpret_cast<const char*>(v.data()), v.size() * sizeof(float)), true};
+}
+
+// Replaces every "{s}" in `sql` with the quoted schema name.
+std::string WithSchema(std::string_view sql, const std::string& quoted_schema) {
+  std::string out;
+  size_t pos = 0;
+  for (size_t hit; (hit = sql.find("{s}", pos)) != std::string_view::npos; pos = hit + 3) {
+    out.append(sql.substr(pos, hit - pos));
+    out += quoted_schema;
+  }
+  out.append(sql.substr(pos));
+  return out;
+}
+
+// "postgresql://user@host:port/db"; a socket directory host is percent-encoded as in libpq URIs.
+std::string FormatDescription(std::string_view user, std::string_view host, std::string_view port,
+                              std::string_view db) {
+  std::string out = "postgresql://";
+  if (!user.empty()) out.append(user).append("@");
+  for (char c : host) out += c == '/' ? std::string("%2F") : std::string(1, c);
+  if (!port.empty()) out.append(":").append(port);
+  out.append("/").append(db);
+  return out;
+}
+
+std::string Option(const PQconninfoOption* options, const char* keyword) {
+  for (const PQconninfoOption* o = options; o->keyword; ++o) {
+    if (std::strcmp(o->keyword, keyword) == 0 && o->val) return o->val;
+  }
+  return "";
+}
+
+// libpq's message on one line, with the password (which libpq never prints, but a server or a
+// future libpq might) masked.
+std::string CleanMessage(const char* message, const std::string& password) {
+  std::string out;
+  for (char c : Trim(message ? message : "")) {
+    if (c == '\n' || c == '\t') c = ' ';
+    if (c == ' ' && !out.empty() && out.back() == ' ') continue;
+    out += c;
+  }
+  if (password.empty()) return out;
+  for (size_t pos; (pos = out.find(password)) != std::string::npos;) out.replace(pos, password.size(), "***");
+  return out;
+}
+
+std::string Str(const PGresult* r, int row, int col) {
+  return std::string(PQgetvalue(r, row, col), static_cast<size_t>(PQgetlength(r, row, col)));
+}
+int64_t Int(const PGresult* r, int row, int col) { return std::strtoll(PQgetvalue(r, row, col), nullptr, 10); }
+int64_t AffectedRows(const PGresult* r) { return std::strtoll(PQcmdTuples(const_cast<PGresult*>(r)), nullptr, 10); }
+
+// Decodes a bytea column (hex or escape output format) into float32s.
+std::vector<float> Floats(const PGresult* r, int row, int col) {
+  size_t bytes = 0;
+  unsigned char* raw = PQunescapeBytea(reinterpret_cast<const unsigned char*>(PQgetvalue(r, row, col)), &bytes);
+  std::vector<float> out(raw ? bytes / sizeof(float) : 0);
+  if (!out.empty()) std::memcpy(out.data(), raw, out.size() * sizeof(float));
+  PQfreemem(raw);
+  return out;
+}
+
+MemoryEntry ReadEntry(const PGresult* r, int row) {
+  MemoryEntry e;
+  e.id = Int(r, row, 0);
+  e.dataset = Str(r, row, 1);
+  e.question = Str(r, row, 2);
+  e.exact_text = Str(r, row, 3);
+  e.template_text = Str(r, row, 4);
+  e.signature = Str(r, row, 5);
+  e.key_json = Str(r, row, 6);
+  e.sql = Str(r, row, 7);
+  e.notes = Str(r, row, 8);
+  e.status = ParseEntryStatus(Str(r, row, 9)).value_or(EntryStatus::kAuto);
+  e.source = Str(r, row, 10);
+  e.schema_fingerprint = Str(r, row, 11);
+  e.data_version = Int(r, row, 12);
+  e.result_json = Str(r, row, 13);
+  e.created_at = Str(r, row, 14);
+  e.updated_at = Str(r, row, 15);
+  e.hits = Int(r, row, 16);
+  return e;
+}
+
+// The entry's fields (all but id) as parameters $1..$16 in kEntryColumns order.
+std::vector<Param> EntryParams(const MemoryEntry& e) {
+  return {P(e.dataset), P(e.question), P(e.exact_text),
+          P(e.template_text), P(e.signature), P(e.key_json), P(e.sql), P(e.notes),
+          P(EntryStatusName(e.status)), P(e.source), P(e.schema_fingerprint), P(e.data_version),
+          P(e.result_json), P(e.created_at), P(e.updated_at), P(e.hits)};
+}
+
+// One libpq connection. Outside a transaction, a statement that finds the connection broken
+// reconnects once and runs again; inside one it fails (what ran before is gone).
+class PgSession {
+ public:
+  static Result<PgSession> Connect(const PostgresConnection& config);
+
+  // Runs one statement with parameters $1..; rows come back as text. `what` names the
+  // operation in errors ("memory: insert").
+  Result<PgResult> Exec(const std::string& sql, const std::vector<Param>& params, std::string_view what);
+
+  Status Begin();
+  // Fails when the transaction was rolled back instead (a statement in it failed).
+  Status Commit();
+  void Rollback();
+
+  const std::string& description() const { return description_; }
+
+ private:
+  PgResult Run(const std::string& sql, const std::vector<Param>& params);
+  Status Error(std::string_view what, const char* message) const {
+    return Status::IoError(description_ + ": " + std::string(what) + ": " + CleanMessage(message, password_));
+  }
+
+  PgConn conn_;
+  std::string description_;
+  std::string password_;  // only to mask it in messages
+  bool in_transaction_ = false;
+};
+
+Result<PgSession> PgSession::Connect(const PostgresConnection& config) {
+  char* parse_error = nullptr;
+  PgOptions parsed(PQconninfoParse(config.conninfo.c_str(), &parse_error));
+  if (!parsed) {
+    PQfreemem(parse_error);  // withheld: it quotes the connection string, password and all
+    return Status::InvalidArgument(
+        "memory: the PostgreSQL connection is neither libpq key=value pairs nor a postgresql:// URI");
+  }
+  PgSession session;
+  session.description_ = FormatDescription(Option(parsed.get(), "user"), Option(parsed.get(), "host"),
+                                           Option(parsed.get(), "port"), Option(parsed.get(), "dbname"));
+  session.password_ = Option(parsed.get(), "password");
+  if (!config.password_env.empty()) {
+    const char* password = std::getenv(config.password_env.c_str());
+    if (!password || !*password) {
+      return Status::InvalidArgument(session.description_ + ": the password variable " + config.password_env +
+                                     " is not set in the environment");
+    }
+    session.password_ = password;
+  }
+  // Later keywords override the ones in the expanded connection string.
+  const std::string timeout = std::to_string(config.connect_timeout_seconds);
+  std::vector<const char*> keys = {"dbname", "client_encoding", "fallback_application_name"};
+  std::vector<const char*> values = {config.conninfo.c_str(), "UTF8", "dataanalyst"};
+  if (config.connect_timeout_seconds > 0) {
+    keys.push_back("connect_timeout");
+    values.push_back(timeout.c_str());
+  }
+  if (!config.password_env.empty()) {
+    keys.push_back("password");
+    values.push_back(session.password_.c_str());
+  }
+  keys.push_back(nullptr);
+  values.push_back(nullptr);
+  session.conn_.reset(PQconnectdbParams(keys.data(), values.data(), /*expand_dbname=*/1));
+  if (!session.conn_) return Status::IoError(session.description_ + ": cannot connect: out of memory");
+  if (PQstatus(session.conn_.get()) != CONNECTION_OK) {
+    return session.Error("cannot connect", PQerrorMessage(session.conn_.get()));
+  }
+  PGconn* c = session.conn_.get();
+  session.description_ = FormatDescription(PQuser(c), PQhost(c), PQport(c), PQdb(c));
+  return session;
+}
+
+PgResult PgSession::Run(const std::string& sql, const std::vector<Param>& params) {
+  std::vector<const char*> values;
+  std::vector<int> lengths, formats;
+  for (const Param& p : params) {
+    values.push_back(p.value.c_str());
+    lengths.push_back(static_cast<int>(p.value.size()));
+    formats.push_back(p.binary ? 1 : 0);
+  }
+  return PgResult(PQexecParams(conn_.get(), sql.c_str(), static_cast<int>(params.size()), nullptr,
+                               values.data(), lengths.data(), formats.data(), /*resultFormat=*/0));
+}
+
+bool Succeeded(const PgResult& r) {
+  if (!r) return false;
+  const ExecStatusType status = PQresultStatus(r.get());
+  return status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK;
+}
+
+Result<PgResult> PgSession::Exec(const std::string& sql, const std::vector<Param>& params, std::string_view what) {
+  PgResult r = Run(sql, params);
+  if (!Succeeded(r) && !in_transaction_ && PQstatus(conn_.get()) == CONNECTION_BAD) {
+    PQreset(conn_.get());
+    if (PQstatus(conn_.get()) != CONNECTION_OK) {
+      return Error(std::string(what) + ": lost the connection and cannot reconnect", PQerrorMessage(conn_.get()));
+    }
+    r = Run(sql, params);
+  }
+  if (Succeeded(r)) return r;
+  const char* message = r ? PQresultErrorMessage(r.get()) : "";
+  return Error(what, *message ? message : PQerrorMessage(conn_.get()));
+}
+
+Status PgSession::Begin() {
+  DA_RETURN_IF_ERROR(Exec("BEGIN", {}, "memory: begin").status());
+  in_transaction_ = true;
+  return Status::Ok();
+}
+
+Status PgSession::Commit() {
+  auto r = Exec("COMMIT", {}, "memory: commit");
+  in_transaction_ = false;
+  if (!r.ok()) return r.status();
+  // COMMIT of a transaction in which a statement failed rolls back and still "succeeds".
+  if (std::strcmp(PQcmdStatus(r->get()), "COMMIT") != 0) {
+    return Status::IoError(description_ + ": memory: the transaction was rolled back after an error in it");
+  }
+  return Status::Ok();
+}
+
+void PgSession::Rollback() {
+  (void)Exec("ROLLBACK", {}, "memory: rollback");
+  in_transaction_ = false;
+}
+
+class PostgresMemoryStore final : public MemoryStore {
+ public:
+  PostgresMemoryStore(PgSession session, std::string quoted_schema)
+      : session_(std::move(session)), schema_(std::move(quoted_schema)) {}
+
+  Result<int64_t> Insert(MemoryEntry& entry) override {
+    std::lock_guard lock(mu_);
+    if (entry.created_at.empty()) entry.created_at = NowIsoUtc();
+    if (entry.updated_at.empty()) entry.updated_at = entry.created_at;
+    DA_ASSIGN_OR_RETURN(PgResult r, Exec(
+        "INSERT INTO {s}.entries(dataset, question, exact_text, template_text, signature, key_json, sql, notes, "
+        "status, source, schema_fingerprint, data_version, result_json, created_at, updated_at, hits) "
+        "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16) RETURNING id",
+        EntryParams(entry), "memory: insert"));
+    entry.id = Int(r.get(), 0, 0);
+    return entry.id;
+  }
+
+  Status Update(MemoryEntry& entry) override {
+    std::lock_guard lock(mu_);
+    entry.updated_at = NowIsoUtc();
+    std::vector<Param> params = EntryParams(entry);
+    params.push_back(P(entry.id));
+    DA_ASSIGN_OR_RETURN(PgResult r, Exec(
+        "UPDATE {s}.entries SET dataset = $1, question = $2, exact_text = $3, template_text = $4, "
+        "signature = $5, key_json = $6, sql = $7, notes = $8, status = $9, source = $10, "
+        "schema_fingerprint = $11, data_version = $12, result_json = $13, created_at = $14, "
+        "updated_at = $15, hits = $16 WHERE id = $17",
+        params, "memory: update"));
+    if (AffectedRows(r.get()) == 0) return Status::NotFound("memory: no entry " + std::to_string(entry.id));
+    return Status::Ok();
+  }
+
+  Result<MemoryEntry> Get(std::string_view dataset, int64_t id) override {
+    DA_ASSIGN_OR_RETURN(auto entries, Select("dataset = $1 AND id = $2", {P(dataset), P(id)}));
+    if (entries.empty()) {
+      return Status::NotFound("no answer " + std::to_string(id) + " in the memory of dataset '" +
+                              std::string(dataset) + "'");
+    }
+    return std::move(entries.front());
+  }
+
+  Result<std::vector<MemoryEntry>> FindExact(std::string_view dataset, std::string_view exact_text) override {
+    return Select("dataset = $1 AND exact_text = $2 ORDER BY id DESC", {P(dataset), P(exact_text)});
+  }
+
+  Result<std::vector<MemoryEntry>> List(std::string_view dataset, std::optional<EntryStatus> status) override {
+    if (status) return Select("dataset = $1 AND status = $2 ORDER BY id", {P(dataset), P(EntryStatusName(*status))});
+    return Select("dataset = $1 ORDER BY id", {P(dataset)});
+  }
+
+  Status Remove(std::string_view dataset, int64_t id) override {
+    std::lock_guard lock(mu_);
+    DA_ASSIGN_OR_RETURN(PgResult r, Exec("DELETE FROM {s}.entries WHERE dataset = $1 AND id = $2",
+                                         {P(dataset), P(id)}, "memory: remove"));
+    if (AffectedRows(r.get()) == 0) return Status::NotFound("memory: no entry " + std::to_string(id));
+    return Status::Ok();
+  }
+
+  Result<int64_t> RemoveDataset(std::string_view dataset) override {
+    int64_t removed = 0;
+    Status status = InTransaction([&]() -> Status {
+      DA_ASSIGN_OR_RETURN(PgResult r, Exec("DELETE FROM {s}.entries WHERE dataset = $1", {P(dataset)},
+                                           "memory: remove dataset"));
+      removed = AffectedRows(r.get());
+      return Exec("DELETE FROM {s}.settings WHERE dataset = $1", {P(dataset)}, "memory: remove dataset").status();
+    });
+    if (!status.ok()) return status;
+    return removed;
+  }
+
+  Status RecordHit(int64_t id) override {
+    std::lock_guard lock(mu_);
+    return Exec("UPDATE {s}.entries SET hits = hits + 1 WHERE id = $1", {P(id)}, "memory: record hit").status();
+  }
+
+  Status PutEmbedding(int64_t entry_id, std::string_view model, const std::vector<float>& vector) override {
+    std::lock_guard lock(mu_);
+    return Exec("INSERT INTO {s}.embeddings(entry_id, model, vector) VALUES ($1, $2, $3) "
+                "ON CONFLICT (entry_id, model) DO UPDATE SET vector = EXCLUDED.vector",
+                {P(entry_id), P(model), P(vector)}, "memory: store embedding")
+        .status();
+  }
+
+  Result<std::vector<StoredEmbedding>> Embeddings(std::string_view dataset, std::string_view model) override {
+    std::lock_guard lock(mu_);
+    DA_ASSIGN_OR_RETURN(PgResult r, Exec(
+        "SELECT e.entry_id, e.vector FROM {s}.embeddings e JOIN {s}.entries n ON n.id = e.entry_id "
+        "WHERE n.dataset = $1 AND e.model = $2 ORDER BY e.entry_id",
+        {P(dataset), P(model)}, "memory: read embeddings"));
+    std::vector<StoredEmbedding> out;
+    for (int row = 0; row < PQntuples(r.get()); ++row) {
+      out.push_back({Int(r.get(), row, 0), Floats(r.get(), row, 1)});
+    }
+    return out;
+  }
+
+  Result<std::string> GetSetting(std::string_view dataset, std::string_view name) override {
+    std::lock_guard lock(mu_);
+    DA_ASSIGN_OR_RETURN(PgResult r, Exec("SELECT value FROM {s}.settings WHERE dataset = $1 AND name = $2",
+                                         {P(dataset), P(name)}, "memory: read setting"));
+    return PQntuples(r.get()) > 0 ? Str(r.get(), 0, 0) : std::string();
+  }
+
+  Status PutSetting(std::string_view dataset, std::string_view name, std::string_view value) override {
+    std::lock_guard lock(mu_);
+    return Exec("INSERT INTO {s}.settings(dataset, name, value) VALUES ($1, $2, $3) "
+                "ON CONFLICT (dataset, name) DO UPDATE SET value = EXCLUDED.value",
+                {P(dataset), P(name), P(value)}, "memory: store setting")
+        .status();
+  }
+
+  Status InTransaction(const std::function<Status()>& work) override {
+    std::lock_guard lock(mu_);  // held until the end: other threads wait instead of joining in
+    DA_RETURN_IF_ERROR(session_.Begin());
+    Status status = work();
+    if (!status.ok()) {
+      session_.Rollback();
+      return status;
+    }
+    return session_.Commit();
+  }
+
+  std::string description() const override { return session_.description(); }
+
+ private:
+  Result<PgResult> Exec(std::string_view sql, const std::vector<Param>& params, std::string_view what) {
+    return session_.Exec(WithSchema(sql, schema_), params, what);
+  }
+
+  Result<std::vector<MemoryEntry>> Select(std::string_view where, const std::vector<Param>& params) {
+    std::lock_guard lock(mu_);
+    DA_ASSIGN_OR_RETURN(PgResult r, Exec(std::string("SELECT ") + kEntryColumns + " FROM {s}.entries WHERE " +
+                                             std::string(where),
+                                         params, "memory: read entries"));
+    std::vector<MemoryEntry> out;
+    for (int row = 0; row < PQntuples(r.get()); ++row) out.push_back(ReadEntry(r.get(), row));
+    return out;
+  }
+
+  std::recursive_mutex mu_;  // recursive: InTransaction's work calls the other methods
+  PgSession session_;
+  const std::string schema_;  // quoted
+};
+
+// Creates the tables when the schema's meta table is missing, then checks the version. Runs in
+// the caller's transaction, under an advisory lock, so servers starting together take turns.
+Status CreateOrCheckSchema(PgSession& session, const std::string& schema) {
+  const std::string quoted = QuoteIdentifier(schema);
+  DA_RETURN_IF_ERROR(session.Exec("SELECT pg_advisory_xact_lock(hashtext($1))", {P("dataanalyst memory " + schema)},
+                                  "memory: lock the schema").status());
+  DA_ASSIGN_OR_RETURN(PgResult meta, session.Exec("SELECT to_regclass($1) IS NOT NULL", {P(quoted + ".meta")},
+                                                  "memory: look for the schema"));
+  if (Str(meta.get(), 0, 0) != "t") {
+    // CREATE SCHEMA IF NOT EXISTS needs CREATE on the database even when the schema exists.
+    DA_ASSIGN_OR_RETURN(PgResult ns, session.Exec("SELECT 1 FROM pg_namespace WHERE nspname = $1", {P(schema)},
+                                                  "memory: look for the schema"));
+    if (PQntuples(ns.get()) == 0) {
+      DA_RETURN_IF_ERROR(session.Exec("CREATE SCHEMA " + quoted, {}, "memory: create schema " + quoted).status());
+    }
+    for (const char* ddl : kSchema) {
+      DA_RETURN_IF_ERROR(session.Exec(WithSchema(ddl, quoted), {}, "memory: create tables").status());
+    }
+  }
+  DA_ASSIGN_OR_RETURN(PgResult version, session.Exec(WithSchema("SELECT value FROM {s}.meta WHERE key = $1", quoted),
+                                                     {P("schema_version")}, "memory: read the schema version"));
+  if (PQntuples(version.get()) == 0) {
+    return session.Exec(WithSchema("INSERT INTO {s}.meta(key, value) VALUES ($1, $2)", quoted),
+                        {P("schema_version"), P(std::to_string(kSchemaVersion))}, "memory: write the schema version")
+        .status();
+  }
+  const int found = std::atoi(Str(version.get(), 0, 0).c_str());
+  if (found > kSchemaVersion) {
+    return Status::Unsupported(session.description() + " schema " + quoted +
+                               ": memory written by a newer DataAnalyst (schema version " + std::to_string(found) +
+                               ", this one reads up to " + std::to_string(kSchemaVersion) + ")");
+  }
+  return Status::Ok();
+}
+
+}  // namespace
+
+Result<std::unique_ptr<MemoryStore>> OpenPostgresMemoryStore(const PostgresConnection& conn) {
+  if (conn.schema.empty() || conn.schema.size() > kMaxIdentifierBytes) {
+    return Status::InvalidArgument("memory: the PostgreSQL schema name must be 1 to 63 bytes long");
+  }
+  DA_ASSIGN_OR_RETURN(PgSession session, PgSession::Connect(conn));
+  DA_RETURN_IF_ERROR(session.Begin());
+  Status status = CreateOrCheckSchema(session, conn.schema);
+  if (!status.ok()) {
+    session.Rollback();
+    return status;
+  }
+  DA_RETURN_IF_ERROR(session.Commit());
+  return std::unique_ptr<MemoryStore>(new PostgresMemoryStore(std::move(session), QuoteIdentifier(conn.schema)));
+}
+
+}  // namespace da::memory
