@@ -169,12 +169,17 @@ Result<std::vector<ExampleRecord>> ReadXlsx(const std::filesystem::path& path) {
   DA_ASSIGN_OR_RETURN(std::vector<std::unique_ptr<RowSource>> sheets, OpenXlsxSheets(path));
   RowSource& sheet = *sheets.front();
   // RowSource names are "<file name>#<sheet name>".
-  const std::string sheet_name = sheet.name().substr(path.filename().string().size() + 1);
+  const std::string prefix = path.filename().string() + "#";
+  const std::string sheet_name =
+      sheet.name().starts_with(prefix) ? sheet.name().substr(prefix.size()) : sheet.name();
   const std::vector<std::string>& header = sheet.header();
   DA_ASSIGN_OR_RETURN(XlsxColumns columns, FindXlsxColumns(path, header));
   std::vector<ExampleRecord> records;
   Status st = sheet.ForEachRow([&](const RowView& row) -> Status {
-    auto cell = [&](int column) { return column < 0 ? std::string() : std::string(row.fields[column]); };
+    auto cell = [&](int column) {
+      const auto i = static_cast<size_t>(column);
+      return column < 0 || i >= row.fields.size() ? std::string() : std::string(row.fields[i]);
+    };
     ExampleRecord record{cell(columns.question), cell(columns.sql), cell(columns.notes),
                          path.string() + ": sheet " + sheet_name + ", row " + std::to_string(row.line)};
     if (Trim(record.question).empty() && Trim(record.sql).empty()) return Status::Ok();  // not an example row
