@@ -95,6 +95,25 @@ TEST(PostgresMemoryStoreTest, ServersStartingTogetherBothCreateTheSchema) {
   for (const Status& status : opened) EXPECT_TRUE(status.ok()) << status.ToString();
 }
 
+TEST(PostgresMemoryStoreTest, OneStoreServesSeveralThreads) {
+  auto store = Open(Connection(UniquePostgresName("threads")));
+  ASSERT_TRUE(store);
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 4; ++t) {
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < 20; ++i) {
+        MemoryEntry e = Entry("shop", "q" + std::to_string(t) + "_" + std::to_string(i));
+        EXPECT_TRUE(store->Insert(e).ok());
+        EXPECT_TRUE(store->RecordHit(e.id).ok());
+      }
+    });
+  }
+  for (auto& t : threads) t.join();
+  auto all = store->List("shop");
+  ASSERT_TRUE(all.ok());
+  EXPECT_EQ(all->size(), 80u);
+}
+
 TEST(PostgresMemoryStoreTest, VectorsAreLittleEndianFloat32Bytea) {
   const std::string schema = UniquePostgresName("bytes");
   auto store = Open(Connection(schema));
@@ -200,6 +219,19 @@ TEST_F(PostgresPasswordTest, APasswordInTheConnectionStringIsNeverShown) {
   auto refused = OpenPostgresMemoryStore(As("password=" + wrong));
   ASSERT_FALSE(refused.ok());
   ExpectNoSecret(refused.status().ToString(), wrong);
+}
+
+TEST_F(PostgresPasswordTest, ASchemaMadeByTheAdministratorNeedsNoCreatePrivilegeOnTheDatabase) {
+  const std::string role = UniquePostgresName("limited");
+  RunPostgresSql("CREATE ROLE " + role + " LOGIN PASSWORD '" + password_ + "'");
+  const std::string schema = UniquePostgresName("dba");
+  RunPostgresSql("CREATE SCHEMA " + schema + " AUTHORIZATION " + role);
+  PostgresConnection conn = Connection(schema);
+  conn.conninfo = WithPostgresOptions(conn.conninfo, "user=" + role + " password=" + password_);
+  auto store = Open(conn);
+  ASSERT_TRUE(store);
+  MemoryEntry e = Entry("shop", "total sales");
+  EXPECT_TRUE(store->Insert(e).ok());
 }
 
 TEST_F(PostgresPasswordTest, APasswordInAUriIsStrippedFromTheDescription) {
