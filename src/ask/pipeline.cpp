@@ -11,6 +11,7 @@
 #include "ask/sql_extract.h"
 #include "ask/value_normalizer.h"
 #include "engine/engine.h"
+#include "memory/memory.h"
 #include "sources/dataset.h"
 
 namespace da {
@@ -24,6 +25,8 @@ using ask_internal::MillisSince;
 // Below this the rules' intent is checked with the chat model (when there is one).
 constexpr double kSureIntent = 0.85;
 constexpr size_t kMaxContextColumns = 12;
+// Results up to this many rows are stored with a remembered answer for reuse.
+constexpr size_t kMaxRememberedRows = 1000;
 
 DatasetContext ContextOf(const Catalog& catalog) {
   DatasetContext ctx;
@@ -81,14 +84,16 @@ std::string WithoutChartWords(std::string_view question) {
 // One question's way through the pipeline.
 class AskPipeline::Run {
  public:
-  Run(AskPipeline& p, std::string_view question, const std::vector<AskHistoryTurn>& history)
-      : p_(p), question_(question), history_(history) {
+  Run(AskPipeline& p, std::string_view question, const std::vector<AskHistoryTurn>& history,
+      QuestionContext context)
+      : p_(p), question_(question), history_(history), remembers_(p.memory_ && context == QuestionContext::kStandalone) {
     a_.question = std::string(question);
   }
 
   AskAnswer Go() {
     const auto start = Clock::now();
     Steps();
+    Remember();
     a_.timings.total = MillisSince(start);
     return std::move(a_);
   }
@@ -105,10 +110,12 @@ class AskPipeline::Run {
       if (IsReply(a_.intent)) return Reply(rules);
     }
     if (rules.intent == Intent::kChartRequest && rules.follow_up && ChartPrevious()) return;
+    const std::string data_question =
+        a_.intent == Intent::kChartRequest ? WithoutChartWords(question_) : std::string(question_);
+    if (a_.intent != Intent::kWhyQuestion && FromMemory(data_question)) return;
 
     t = Clock::now();
-    const EngineAnswer e = p_.engine_.Answer(a_.intent == Intent::kChartRequest ? WithoutChartWords(question_)
-                                                                                : std::string(question_));
+    const EngineAnswer e = p_.engine_.Answer(data_question);
     a_.timings.engine = MillisSince(t);
     TakeEngine(e);
     const bool confident = e.answered && e.confidence >= p_.options_.engine_threshold;
@@ -198,6 +205,7 @@ class AskPipeline::Run {
     input.question = question;
     input.schema = schema_;
     input.dialect = p_.options_.dialect;
+    input.examples = FewShot();
     for (const auto& turn : history_) input.history.push_back({turn.question, turn.sql, turn.result_note});
     llm::ChatRequest request = BuildSqlPrompt(input);
     a_.timings.prompt = MillisSince(t);
@@ -240,8 +248,8 @@ class AskPipeline::Run {
     a_.chart = ChooseChart(*a_.result, hints_);
     a_.timings.chart = MillisSince(t);
     t = Clock::now();
-    // An engine answer stays local and free: no model is called for it at all.
-    const RoleModel explainer = a_.source == "engine" ? RoleModel{} : p_.models_.explanation;
+    // Only LLM SQL is phrased by the explanation model: engine and memory answers stay local and free.
+    const RoleModel explainer = a_.source == "llm" ? p_.models_.explanation : RoleModel{};
     auto explained = ask_internal::ExplainResult(explainer, p_.options_, question_, a_.restatement,
                                                  a_.sql, *a_.result, a_.usage);
     a_.timings.explain = MillisSince(t);
@@ -298,6 +306,84 @@ class AskPipeline::Run {
     return fixed;
   }
 
+  // A remembered answer for the question: its stored result when still valid, else its SQL run
+  // again. False (and nothing of it kept) when there is none or its SQL no longer runs.
+  bool FromMemory(const std::string& question) {
+    if (!remembers_) return false;
+    const auto t = Clock::now();
+    auto hit = p_.memory_->Lookup(question);
+    a_.timings.cache = MillisSince(t);
+    if (!hit.ok()) {
+      a_.warnings.push_back("the memory could not be read (" + hit.status().message() + "); answered afresh");
+      return false;
+    }
+    if (!*hit) return false;
+    const memory::CacheHit& h = **hit;
+    a_.cache = {true, h.exact, h.entry.status == memory::EntryStatus::kApproved, h.reparameterised, false, h.similarity};
+    a_.answer_id = h.entry.id;
+    a_.restatement = h.entry.question;
+    if (!h.result.is_null() && Reuse(h)) return true;
+    AnswerWith(h.sql, "cache");
+    if (a_.error.ok()) return true;
+    a_.warnings.push_back("the remembered SQL failed (" + a_.error.message() + "); answered afresh");
+    AskAnswer fresh;  // nothing of the failed hit but what was learnt on the way
+    fresh.question = std::move(a_.question);
+    fresh.intent = a_.intent;
+    fresh.timings = a_.timings;
+    fresh.warnings = std::move(a_.warnings);
+    a_ = std::move(fresh);
+    return false;
+  }
+
+  // Serves the stored result of a hit whose SQL, data version and age still hold.
+  bool Reuse(const memory::CacheHit& h) {
+    auto result = QueryResult::FromJson(h.result.value("result", nlohmann::json()));
+    if (!result.ok()) return false;
+    a_.source = "cache";
+    a_.sql = h.sql;
+    a_.result = std::move(*result);
+    a_.answered = true;
+    a_.cache.result_reused = true;
+    a_.restatement = h.result.value("restatement", a_.restatement);
+    const auto t = Clock::now();
+    hints_.title = a_.restatement;
+    a_.chart = ChooseChart(*a_.result, hints_);
+    a_.timings.chart = MillisSince(t);
+    a_.explanation = h.result.value("explanation", "");
+    return true;
+  }
+
+  // Every answer computed afresh is remembered, with its result when small enough to keep.
+  void Remember() {
+    if (!remembers_ || !a_.answered || !a_.error.ok() || a_.source == "cache" || a_.intent == Intent::kWhyQuestion) {
+      return;
+    }
+    nlohmann::json stored = {{"restatement", a_.restatement}, {"explanation", a_.explanation}};
+    if (a_.result->rows.size() <= kMaxRememberedRows) stored["result"] = a_.result->ToJson();
+    auto id = p_.memory_->Remember(question_, a_.sql, a_.source, stored);
+    if (id.ok()) {
+      a_.answer_id = *id;
+    } else {
+      a_.warnings.push_back("the answer could not be remembered: " + id.status().message());
+    }
+  }
+
+  // Approved examples near the question, for the SQL prompt.
+  std::vector<SqlExample> FewShot() {
+    std::vector<SqlExample> out;
+    if (!remembers_) return out;
+    auto examples = p_.memory_->FewShot(question_);
+    if (!examples.ok()) {
+      a_.warnings.push_back("examples could not be read from memory: " + examples.status().message());
+      return out;
+    }
+    for (const auto& e : *examples) {
+      out.push_back({e.question, e.sql});
+      a_.examples.push_back(e.id);
+    }
+    return out;
+  }
+
   // Step 5: an empty-looking result with text filters is re-run with the filter values the
   // data actually stores.
   void Normalise() {
@@ -326,20 +412,24 @@ class AskPipeline::Run {
   std::string repair_question_;  // the question the SQL model was given
   std::string intent_source_ = "engine";
   bool asked_intent_ = false;
+  const bool remembers_;  // the memory is consulted and told about this question
 };
 
-AskPipeline::AskPipeline(Dataset& dataset, const Engine& engine, AskModels models, AskOptions options)
+AskPipeline::AskPipeline(Dataset& dataset, const Engine& engine, AskModels models, AskOptions options,
+                         memory::Memory* memory)
     : dataset_(dataset),
       engine_(engine),
       models_(models),
       options_(std::move(options)),
+      memory_(memory),
       context_(ContextOf(dataset.catalog())),
       schema_(std::make_unique<SchemaContextBuilder>(dataset.catalog(), dataset.values())) {}
 
 AskPipeline::~AskPipeline() = default;
 
-AskAnswer AskPipeline::Ask(std::string_view question, const std::vector<AskHistoryTurn>& history) {
-  return Run(*this, question, history).Go();
+AskAnswer AskPipeline::Ask(std::string_view question, const std::vector<AskHistoryTurn>& history,
+                           QuestionContext context) {
+  return Run(*this, question, history, context).Go();
 }
 
 }  // namespace da

@@ -20,6 +20,12 @@
 //     question; we run it, compute the facts (ask/result_summary.h) and the explanation model
 //     phrases them. Without one, the engine answers the data part if it can.
 //  7. Chart: ChooseChart with the intent's hints. Nothing generated is ever executed.
+//  Memory (memory/memory.h), when given: before the engine, a standalone data or chart question
+//     is looked up; a hit is answered from the remembered SQL (its stored result reused while
+//     still valid, else re-run; no model is called) and a remembered SQL that no longer runs
+//     falls through to the normal path. Every answer computed afresh is remembered, and its id
+//     (answer_id) is what feedback approves or rejects. Approved examples near the question go
+//     into the SQL prompt as few-shot examples.
 //  8. Explanation: for LLM SQL, the explanation model sees the computed facts and at most sample_rows rows;
 //     in privacy mode only the question, the SQL and the result's shape (no rows, no values).
 //     Engine answers (no model involved), no model, or a model that fails: TemplatedExplanation.
@@ -45,6 +51,9 @@
 
 namespace da {
 
+namespace memory {
+class Memory;
+}
 class Dataset;
 class Engine;
 class SchemaContextBuilder;
@@ -91,7 +100,7 @@ struct AskNormalisation {
 // Milliseconds per stage; a stage that did not run stays 0. llm is the SQL model's first
 // request; repair covers repair requests and their re-runs; explain includes its model call.
 struct AskTimings {
-  double intent = 0, engine = 0, prompt = 0, llm = 0, execute = 0, repair = 0, normalise = 0,
+  double intent = 0, cache = 0, engine = 0, prompt = 0, llm = 0, execute = 0, repair = 0, normalise = 0,
          chart = 0, explain = 0, total = 0;
 };
 
@@ -99,6 +108,20 @@ struct AskUsage {
   int64_t input_tokens = 0, output_tokens = 0;
   int calls = 0;  // model requests made
 };
+
+// How the memory answered (hit) or was consulted.
+struct AskCacheInfo {
+  bool hit = false;
+  bool exact = false;            // the same question was answered before
+  bool approved = false;         // the entry served was approved by a person
+  bool reparameterised = false;  // its SQL's literals were replaced with the question's
+  bool result_reused = false;    // its stored rows were served without running the SQL
+  double similarity = 0;
+};
+
+// Whether a question can be read alone. A follow-up the rules could not rewrite needs the
+// conversation's history: it is neither looked up in nor remembered by the memory.
+enum class QuestionContext { kStandalone, kNeedsHistory };
 
 struct AskAnswer {
   std::string question;
@@ -109,7 +132,10 @@ struct AskAnswer {
   Chart chart;
   std::string explanation;
   std::string restatement;        // the question as understood
-  std::string source;             // "engine" or "llm": who wrote the SQL (or the reply)
+  std::string source;             // "engine", "llm" or "cache": who wrote the SQL (or the reply)
+  int64_t answer_id = 0;          // the memory's entry for this answer (0: not remembered)
+  AskCacheInfo cache;
+  std::vector<int64_t> examples;  // approved examples put in the SQL prompt
   double confidence = 0;          // the engine's confidence in its reading (below the
                                   // threshold when the LLM wrote the SQL)
   std::vector<SqlRepair> repairs;
@@ -127,20 +153,23 @@ struct AskAnswer {
   //  "normalisations": [{"table","column","from","to"}], "timings": {"intent_ms", ...,
   //  "total_ms"}, "usage": {"input_tokens","output_tokens","calls"}, "message", "doubts",
   //  "alternatives", "unknown_terms", "suggestions", "warnings", "error"?: {"code","message"},
-  //  "facts"?}. Result fields only when answered.
+  //  "facts"?, "answer_id"?, "cache": {"hit", "exact", "approved", "reparameterised",
+  //  "result_reused", "similarity"}, "examples": [ids]}. Result fields only when answered.
   nlohmann::json ToJson() const;
 };
 
 class AskPipeline {
  public:
-  // `dataset` and `engine` (built over the dataset's catalog) and the models must outlive the
-  // pipeline. Indexes the schema once for prompts.
-  AskPipeline(Dataset& dataset, const Engine& engine, AskModels models, AskOptions options = {});
+  // `dataset` and `engine` (built over the dataset's catalog), the models and `memory` (may be
+  // null: no memory) must outlive the pipeline. Indexes the schema once for prompts.
+  AskPipeline(Dataset& dataset, const Engine& engine, AskModels models, AskOptions options = {},
+              memory::Memory* memory = nullptr);
   ~AskPipeline();
 
   // Answers `question` (already standalone, or a follow-up the SQL model reads with
   // `history`). Not thread-safe: the dataset's connection runs one statement at a time.
-  AskAnswer Ask(std::string_view question, const std::vector<AskHistoryTurn>& history = {});
+  AskAnswer Ask(std::string_view question, const std::vector<AskHistoryTurn>& history = {},
+                QuestionContext context = QuestionContext::kStandalone);
 
  private:
   class Run;
@@ -148,6 +177,7 @@ class AskPipeline {
   const Engine& engine_;
   AskModels models_;
   AskOptions options_;
+  memory::Memory* memory_;
   DatasetContext context_;
   std::unique_ptr<SchemaContextBuilder> schema_;
 };

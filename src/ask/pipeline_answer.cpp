@@ -6,7 +6,7 @@ namespace da {
 namespace {
 
 nlohmann::json TimingsJson(const AskTimings& t) {
-  return {{"intent_ms", t.intent},   {"engine_ms", t.engine},       {"prompt_ms", t.prompt},
+  return {{"intent_ms", t.intent},   {"cache_ms", t.cache},         {"engine_ms", t.engine},       {"prompt_ms", t.prompt},
           {"llm_ms", t.llm},         {"execute_ms", t.execute},     {"repair_ms", t.repair},
           {"normalise_ms", t.normalise}, {"chart_ms", t.chart},     {"explain_ms", t.explain},
           {"total_ms", t.total}};
@@ -44,6 +44,11 @@ nlohmann::json AskAnswer::ToJson() const {
   j["warnings"] = warnings;
   if (!error.ok()) j["error"] = {{"code", Status::CodeName(error.code())}, {"message", error.message()}};
   if (!facts.is_null()) j["facts"] = facts;
+  if (answer_id > 0) j["answer_id"] = answer_id;
+  j["cache"] = {{"hit", cache.hit}, {"exact", cache.exact}, {"approved", cache.approved},
+                {"reparameterised", cache.reparameterised}, {"result_reused", cache.result_reused},
+                {"similarity", cache.similarity}};
+  j["examples"] = examples;
   return j;
 }
 

@@ -10,6 +10,8 @@
 #include <vector>
 
 #include "ask/conversation.h"
+#include "ask/dataset_memory.h"
+#include "cli/config_loading.h"
 #include "ask/follow_up.h"
 #include "ask/pipeline.h"
 #include "cli/args.h"
@@ -27,7 +29,7 @@ namespace {
 
 constexpr const char* kUsage =
     "usage: dataanalyst ask NAME \"question\" [--json] [--config FILE] [--max-rows N] [--timeout SECONDS] "
-    "[--min-confidence X] [--conversation ID] [--data-dir DIR]";
+    "[--min-confidence X] [--conversation ID] [--no-memory] [--data-dir DIR]";
 
 // The configured models, built once per role configuration (a role that falls back to
 // another shares its model).
@@ -36,18 +38,6 @@ struct LoadedModels {
   AskModels models;
   std::optional<llm::LlmConfig> config;
 };
-
-// The LLM configuration, when one resolves. Absent when none is named and the default file
-// does not exist: then the engine answers alone, as before any LLM was configured.
-Result<std::optional<llm::LlmConfig>> LoadConfig(const Args& args, const llm::Environment& env,
-                                                 const std::filesystem::path& data_dir) {
-  const std::filesystem::path path = llm::ResolveConfigPath(args.Get("config"), env, data_dir);
-  auto config = llm::LoadLlmConfig(path);
-  if (config.ok()) return std::optional<llm::LlmConfig>(std::move(*config));
-  const bool named = args.Has("config") || env.Get("DATAANALYST_CONFIG").has_value();
-  if (config.status().code() == Status::Code::kNotFound && !named) return std::optional<llm::LlmConfig>();
-  return config.status();
-}
 
 Result<LoadedModels> LoadModels(std::optional<llm::LlmConfig> config, const llm::Environment& env) {
   LoadedModels loaded;
@@ -120,9 +110,36 @@ void PrintNotAnswered(const AskAnswer& a) {
   }
 }
 
+// What opening the memory did that people should know about.
+std::vector<std::string> OpenNotes(const memory::OpenReport& report) {
+  std::vector<std::string> notes;
+  if (report.schema_changed) {
+    notes.push_back("the dataset's schema changed: " + std::to_string(report.revalidated) +
+                    " remembered answers still run, " + std::to_string(report.dropped) + " no longer do and were dropped");
+  }
+  if (!report.warning.empty()) notes.push_back(report.warning);
+  return notes;
+}
+
+std::string CacheNote(const AskAnswer& a) {
+  std::string note = a.cache.approved ? "an approved answer" : "the answer given before";
+  if (a.cache.exact) {
+    note += " to the same question";
+  } else {
+    char similarity[32];
+    std::snprintf(similarity, sizeof similarity, "%.2f", a.cache.similarity);
+    note += " to \"" + a.restatement + "\" (similarity " + similarity + ")";
+  }
+  if (a.cache.reparameterised) note += ", with this question's values";
+  if (a.cache.result_reused) note += "; rows from memory";
+  return note;
+}
+
 void PrintReadable(const AskAnswer& a) {
   if (!a.answered) return PrintNotAnswered(a);
-  if (a.source == "engine") {
+  if (a.source == "cache") {
+    std::printf("Answered from memory: %s\n", CacheNote(a).c_str());
+  } else if (a.source == "engine") {
     std::printf("Understood as: %s  (confidence %.0f%%)\n", a.restatement.c_str(), a.confidence * 100);
     for (const auto& alt : a.alternatives) std::printf("  or perhaps: %s\n", alt.c_str());
   } else {
@@ -149,6 +166,8 @@ void PrintReadable(const AskAnswer& a) {
                 static_cast<long long>(a.usage.input_tokens), static_cast<long long>(a.usage.output_tokens));
   }
   std::printf(")\n");
+  if (a.answer_id > 0) std::printf("Answer id: %lld (approve or reject it with `dataanalyst feedback`)\n",
+                                   static_cast<long long>(a.answer_id));
 }
 
 }  // namespace
@@ -156,7 +175,7 @@ void PrintReadable(const AskAnswer& a) {
 int AskCommand(const Words& words) {
   FlagSpec spec;
   spec.with_value = {"data-dir", "max-rows", "timeout", "min-confidence", "conversation", "config"};
-  spec.boolean = {"json"};
+  spec.boolean = {"json", "no-memory"};
   auto args = Args::Parse(words, spec);
   const bool json = args.ok() && args->Has("json");
   if (!args.ok()) return ReportError(args.status(), json, true);
@@ -171,7 +190,7 @@ int AskCommand(const Words& words) {
 
   const std::filesystem::path data_dir = DatasetStore::ResolveDataDir(args->Get("data-dir"));
   const llm::Environment env = llm::Environment::Process();
-  auto config = LoadConfig(*args, env, data_dir);
+  auto config = LoadOptionalConfig(*args, env, data_dir);
   if (!config.ok()) return ReportError(config.status(), json);
   AskOptions options;
   options.limits = *limits;
@@ -208,8 +227,23 @@ int AskCommand(const Words& words) {
     history = HistoryOf(*conversation, dataset_name);
   }
 
-  AskPipeline pipeline(**dataset, **engine, models->models, options);
-  AskAnswer answer = pipeline.Ask(follow_up.question, history);
+  std::vector<std::string> memory_notes;
+  DatasetMemory memory;
+  if (!args->Has("no-memory")) {
+    auto opened = OpenDatasetMemory(**dataset, data_dir, models->config ? &*models->config : nullptr, env);
+    if (opened.ok()) {
+      memory = std::move(*opened);
+      memory_notes = OpenNotes(memory.memory->open_report());
+    } else {
+      memory_notes.push_back("memory is unavailable (" + opened.status().message() + "); answered without it");
+    }
+  }
+  const QuestionContext context = follow_up.kind == FollowUp::Kind::kUnresolved && !history.empty()
+                                      ? QuestionContext::kNeedsHistory
+                                      : QuestionContext::kStandalone;
+  AskPipeline pipeline(**dataset, **engine, models->models, options, memory.memory.get());
+  AskAnswer answer = pipeline.Ask(follow_up.question, history, context);
+  answer.warnings.insert(answer.warnings.begin(), memory_notes.begin(), memory_notes.end());
   nlohmann::json out = answer.ToJson();
   out["question"] = question;
   if (in_conversation) {

@@ -31,6 +31,8 @@ class Dataset {
 
   // Runs one read-only statement through the guard.
   Result<QueryResult> Query(std::string_view sql, const GuardLimits& limits = GuardLimits());
+  // Every check Query makes (guard rules, tables, columns, syntax) without running `sql`.
+  Status Validate(std::string_view sql) { return connection_->Validate(sql); }
   void Interrupt() { connection_->Interrupt(); }
 
  private:
