@@ -22,6 +22,14 @@ Result<std::unique_ptr<memory::MemoryStore>> OpenMemoryStore(const std::filesyst
   return memory::OpenSqliteMemoryStore((data_dir / "memory.db").string());
 }
 
+Status ForgetDatasetMemory(const std::filesystem::path& data_dir, const std::string& dataset,
+                           const llm::LlmConfig* config, const llm::Environment& env) {
+  const llm::MemoryConfig settings = config ? config->memory : llm::MemoryConfig{};
+  if (settings.postgres_url.empty() && !std::filesystem::exists(data_dir / "memory.db")) return Status::Ok();
+  DA_ASSIGN_OR_RETURN(auto store, OpenMemoryStore(data_dir, settings, env));
+  return memory::Memory::Forget(*store, dataset, data_dir / "memory");
+}
+
 Result<DatasetMemory> OpenDatasetMemory(Dataset& dataset, const std::filesystem::path& data_dir,
                                         const llm::LlmConfig* config, const llm::Environment& env) {
   const llm::MemoryConfig settings = config ? config->memory : llm::MemoryConfig{};
@@ -45,7 +53,7 @@ Result<DatasetMemory> OpenDatasetMemory(Dataset& dataset, const std::filesystem:
   options.ttl_hours = settings.ttl_hours;
   options.few_shot_k = settings.few_shot_k;
   options.few_shot_min_similarity = settings.few_shot_min_similarity;
-  options.index_dir = data_dir / "memory";
+  options.index_dir = data_dir / "memory";  // ForgetDatasetMemory cleans the same place
   DA_ASSIGN_OR_RETURN(out.memory, memory::Memory::Open(*out.store, std::move(view), *out.embedder, options));
   return out;
 }

@@ -35,4 +35,9 @@ Result<std::unique_ptr<memory::MemoryStore>> OpenMemoryStore(const std::filesyst
 Result<DatasetMemory> OpenDatasetMemory(Dataset& dataset, const std::filesystem::path& data_dir,
                                         const llm::LlmConfig* config, const llm::Environment& env);
 
+// Forgets the memory of a removed dataset. Without a shared (PostgreSQL) store and with no
+// memory file in `data_dir`, there is nothing to forget and nothing is created.
+Status ForgetDatasetMemory(const std::filesystem::path& data_dir, const std::string& dataset,
+                           const llm::LlmConfig* config, const llm::Environment& env);
+
 }  // namespace da

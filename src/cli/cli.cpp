@@ -21,9 +21,17 @@ Usage:
   dataanalyst schema NAME                  tables, columns, types, statistics and keys
   dataanalyst sql NAME "SELECT ..."        run read-only SQL through the guard
         [--csv] [--max-rows N] [--timeout SECONDS]
-  dataanalyst ask NAME "question"          answer a plain-English question with the built-in engine
-        [--max-rows N] [--timeout SECONDS] [--min-confidence X]
+  dataanalyst ask NAME "question"          answer a plain-English question (built-in engine, memory,
+        [--max-rows N] [--timeout SECONDS]   and the LLM when one is configured)
+        [--min-confidence X] [--config FILE]
         [--conversation ID]                keep context: "and for 2011?" refines the previous question
+        [--no-memory]                      neither answer from nor remember in the memory
+  dataanalyst feedback NAME --approve|--reject [ANSWER_ID]
+        [--question "text"] [--sql "SQL"]  approve (optionally correcting the SQL) or reject an answer;
+        [--notes "text"]                   approved answers become examples and answer paraphrases
+  dataanalyst examples NAME [list]         approved examples of a dataset
+        import FILE | export FILE          as JSONL ({"question","sql","notes"}) or XLSX (question, query)
+        remove ID
   dataanalyst config show | check          the LLM configuration (secrets shown only as set/unset);
         [--config FILE]                    check sends each configured model a tiny request
   dataanalyst datasets [list | remove NAME]
@@ -58,6 +66,8 @@ int RunCli(int argc, char** argv) {
   if (command == "eval") return EvalCommand(rest);
   if (command == "ask") return AskCommand(rest);
   if (command == "config") return ConfigCommand(rest);
+  if (command == "feedback") return FeedbackCommand(rest);
+  if (command == "examples") return ExamplesCommand(rest);
   std::fprintf(stderr, "error: unknown command '%s'\n%s", command.c_str(), kUsage);
   return kExitUsage;
 }

@@ -1,3 +1,5 @@
+#include "ask/dataset_memory.h"
+#include "cli/config_loading.h"
 #include "cli/commands.h"
 
 #include <unistd.h>
@@ -115,7 +117,9 @@ int SqlCommand(const Words& words) {
 }
 
 int DatasetsCommand(const Words& words) {
-  auto args = Args::Parse(words, CommonFlags());
+  FlagSpec spec = CommonFlags();
+  spec.with_value.insert("config");  // where a shared memory lives, to forget a removed dataset's
+  auto args = Args::Parse(words, spec);
   const bool json = args.ok() && args->Has("json");
   if (!args.ok()) return ReportError(args.status(), json, true);
   const auto& pos = args->positionals();
@@ -123,6 +127,10 @@ int DatasetsCommand(const Words& words) {
   if (pos.size() == 2 && pos[0] == "remove") {
     Status st = store.Remove(pos[1]);
     if (!st.ok()) return ReportError(st, json);
+    const llm::Environment env = llm::Environment::Process();
+    auto config = LoadOptionalConfig(*args, env, store.dir());
+    st = config.ok() ? ForgetDatasetMemory(store.dir(), pos[1], *config ? &**config : nullptr, env) : config.status();
+    if (!st.ok()) return ReportError(st.WithContext("the dataset was removed, but not its memory"), json);
     if (json) PrintJson({{"removed", pos[1]}});
     else std::printf("removed dataset '%s'\n", pos[1].c_str());
     return kExitOk;

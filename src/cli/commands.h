@@ -17,5 +17,7 @@ int DatasetsCommand(const Words& words);
 int EvalCommand(const Words& words);
 int AskCommand(const Words& words);
 int ConfigCommand(const Words& words);
+int FeedbackCommand(const Words& words);
+int ExamplesCommand(const Words& words);
 
 }  // namespace da

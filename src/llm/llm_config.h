@@ -11,7 +11,7 @@
 //     },
 //     "engine_confidence_threshold": 0.7,
 //     "privacy_mode": false,
-//     "memory": {"cache": true, "similarity_threshold": 0.8, "ttl_hours": 168,
+//     "memory": {"cache": true, "similarity_threshold": 0.85, "ttl_hours": 168,
 //                "few_shot": {"k": 3, "min_similarity": 0.5},
 //                "postgres": {"url": "postgresql://app@db.internal/analyst", "password_env": "DA_PG_PASSWORD"}}
 //   }
@@ -58,7 +58,7 @@ struct ModelConfig {
 // unless a PostgreSQL database is named, so several servers share one memory.
 struct MemoryConfig {
   bool cache = true;                  // answer from remembered answers when it is safe
-  double similarity_threshold = 0.8;  // cosine an approved paraphrase needs (the signature must match too)
+  double similarity_threshold = 0.85;  // cosine an approved paraphrase needs (its signature must match too)
   double ttl_hours = 168;             // unreviewed answers and cached results expire; 0 = never
   int few_shot_k = 3;                 // approved examples put in SQL prompts
   double few_shot_min_similarity = 0.5;

@@ -57,6 +57,10 @@ std::string NormalizeSql(std::string_view sql) {
   return out;
 }
 
+std::string EmbeddingText(std::string_view signature, std::string_view template_text) {
+  return std::string(signature) + " " + std::string(template_text);
+}
+
 std::optional<std::time_t> ParseIsoUtc(std::string_view text) {
   std::tm tm{};
   if (text.size() < 19 || std::sscanf(std::string(text).c_str(), "%4d-%2d-%2dT%2d:%2d:%2d", &tm.tm_year, &tm.tm_mon,
@@ -140,7 +144,9 @@ class Memory::Opener {
     for (size_t begin = 0; begin < missing.size(); begin += kEmbedBatch) {
       const size_t end = std::min(missing.size(), begin + kEmbedBatch);
       std::vector<std::string> texts;
-      for (size_t i = begin; i < end; ++i) texts.push_back(missing[i]->template_text);
+      for (size_t i = begin; i < end; ++i) {
+        texts.push_back(internal::EmbeddingText(missing[i]->signature, missing[i]->template_text));
+      }
       DA_ASSIGN_OR_RETURN(llm::Embeddings embedded, m_.embedder_.Embed(texts));
       if (embedded.vectors.size() != texts.size()) return Status::IoError("the embedder returned too few vectors");
       for (size_t i = begin; i < end; ++i) {
@@ -207,8 +213,8 @@ QuestionKey Memory::Key(std::string_view question) const {
   return AnalyzeQuestion(question, *schema_, dataset_.values);
 }
 
-Result<std::vector<float>> Memory::EmbedTemplate(const std::string& template_text) {
-  DA_ASSIGN_OR_RETURN(llm::Embeddings embedded, embedder_.Embed({template_text}));
+Result<std::vector<float>> Memory::Embed(std::string_view signature, std::string_view template_text) {
+  DA_ASSIGN_OR_RETURN(llm::Embeddings embedded, embedder_.Embed({internal::EmbeddingText(signature, template_text)}));
   if (embedded.vectors.size() != 1) return Status::IoError("the embedder returned no vector");
   return std::move(embedded.vectors.front());
 }
@@ -266,11 +272,11 @@ std::optional<CacheHit> Memory::ExactHit(const std::vector<MemoryEntry>& same, c
 
 Result<std::optional<CacheHit>> Memory::SemanticHit(const QuestionKey& key, const SqlFilter& is_rejected) {
   if (!index_ || !embedder_ok_) return std::optional<CacheHit>();
-  auto vector = EmbedTemplate(key.template_text);
+  const std::string signature = key.SignatureKey();
+  auto vector = Embed(signature, key.template_text);
   if (!vector.ok()) return std::optional<CacheHit>();  // a miss, not a failed answer
   DA_ASSIGN_OR_RETURN(auto matches, index_->Search(*vector, kSemanticCandidates,
                                                    static_cast<float>(options_.similarity_threshold)));
-  const std::string signature = key.SignatureKey();
   for (const auto& match : matches) {
     auto entry = store_.Get(dataset_.name, static_cast<int64_t>(match.label));
     if (!entry.ok() || entry->status != EntryStatus::kApproved || entry->signature != signature) continue;
@@ -302,7 +308,7 @@ Result<std::vector<Example>> Memory::FewShot(std::string_view question) {
   DA_RETURN_IF_ERROR(Refresh());
   if (!index_ || !embedder_ok_) return out;
   const QuestionKey key = Key(question);
-  auto vector = EmbedTemplate(key.template_text);
+  auto vector = Embed(key.SignatureKey(), key.template_text);
   if (!vector.ok()) return out;
   DA_ASSIGN_OR_RETURN(auto matches, index_->Search(*vector, static_cast<size_t>(options_.few_shot_k) * 4,
                                                    static_cast<float>(options_.few_shot_min_similarity)));
@@ -341,8 +347,20 @@ Status Memory::Refresh() {
   return Status::Ok();
 }
 
+// <index_dir>/<dataset>.<embedder id>.hnsw
 std::filesystem::path Memory::IndexPath() const {
   return options_.index_dir / (FileSafe(dataset_.name) + "." + FileSafe(embedder_.id()) + ".hnsw");
+}
+
+Status Memory::Forget(MemoryStore& store, const std::string& dataset, const std::filesystem::path& index_dir) {
+  DA_RETURN_IF_ERROR(store.RemoveDataset(dataset).status());
+  std::error_code ec;
+  const std::string prefix = FileSafe(dataset) + ".";
+  for (const auto& file : std::filesystem::directory_iterator(index_dir, ec)) {
+    const std::string name = file.path().filename().string();
+    if (name.starts_with(prefix) && name.ends_with(".hnsw")) std::filesystem::remove(file.path(), ec);
+  }
+  return Status::Ok();
 }
 
 Status Memory::SaveIndex() const {

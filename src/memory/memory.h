@@ -16,7 +16,7 @@
 //   again. When the schema changes (re-ingest), every entry is re-validated against the new
 //   catalog when the memory is opened; entries whose SQL no longer runs are dropped.
 //
-// Embeddings come from the configured embeddings model when there is one, else the built-in
+// What is embedded is the question's signature followed by its template. Embeddings come from the configured embeddings model when there is one, else the built-in
 // TextEmbedder. They are stored per model id; a model change re-embeds the approved entries
 // (once, when the memory is opened). The nearest-neighbour index (memory/vector_index.h) is
 // persisted beside the data and rebuilt from the store when missing, stale or damaged.
@@ -56,7 +56,7 @@ class VectorIndex;
 
 struct MemoryOptions {
   bool cache = true;  // false: Lookup always misses (answers are still remembered)
-  double similarity_threshold = 0.8;  // with the signature check, this only has to rule out unrelated wording
+  double similarity_threshold = 0.85;  // cosine of the embedded signature + template
   double ttl_hours = 168;  // 0: never expire
   int few_shot_k = 3;
   double few_shot_min_similarity = 0.5;
@@ -150,6 +150,10 @@ class Memory {
   // one per signature so they show different shapes, best first.
   Result<std::vector<Example>> FewShot(std::string_view question);
 
+  // Forgets everything remembered about `dataset` (a dataset being removed): its entries,
+  // embeddings and settings in `store`, and its index files in `index_dir`.
+  static Status Forget(MemoryStore& store, const std::string& dataset, const std::filesystem::path& index_dir);
+
   const OpenReport& open_report() const { return report_; }
   const std::string& dataset() const { return dataset_.name; }
 
@@ -160,7 +164,7 @@ class Memory {
 
   // Helpers below run with mu_ held.
   QuestionKey Key(std::string_view question) const;
-  Result<std::vector<float>> EmbedTemplate(const std::string& template_text);
+  Result<std::vector<float>> Embed(std::string_view signature, std::string_view template_text);
   bool Expired(const MemoryEntry& entry) const;
   nlohmann::json ReusableResult(const MemoryEntry& entry) const;
   std::optional<CacheHit> ExactHit(const std::vector<MemoryEntry>& same, const SqlFilter& is_rejected) const;

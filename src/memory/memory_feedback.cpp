@@ -155,10 +155,10 @@ Status Memory::Remove(int64_t id) {
   return Changed();
 }
 
-// Embeds the entry's template, stores the vector under the embedder's id and indexes it.
+// Embeds the entry's signature and template, stores the vector under the embedder's id and indexes it.
 Status Memory::Index(const MemoryEntry& entry) {
   if (!embedder_ok_) return Status::Ok();  // embedded when the memory is next opened
-  DA_ASSIGN_OR_RETURN(std::vector<float> vector, EmbedTemplate(entry.template_text));
+  DA_ASSIGN_OR_RETURN(std::vector<float> vector, Embed(entry.signature, entry.template_text));
   DA_RETURN_IF_ERROR(store_.PutEmbedding(entry.id, embedder_.id(), vector));
   if (!index_) {
     DA_ASSIGN_OR_RETURN(index_, VectorIndex::Create(static_cast<int>(vector.size())));

@@ -17,6 +17,10 @@ std::string NormalizeSql(std::string_view sql);
 // "2026-11-24T10:00:00Z" -> seconds since the epoch; nullopt when malformed.
 std::optional<std::time_t> ParseIsoUtc(std::string_view text);
 
+// What is embedded for a question: its signature (schema elements, operators, slots in order)
+// and its template, so paraphrases of one shape land close whatever their wording.
+std::string EmbeddingText(std::string_view signature, std::string_view template_text);
+
 // Writes the key's exact text, template, signature and JSON into the entry.
 void SetKey(MemoryEntry& entry, const QuestionKey& key);
 

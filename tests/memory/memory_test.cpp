@@ -52,7 +52,7 @@ TEST_F(MemoryFixture, AnUnreviewedAnswerDoesNotServeParaphrasesButAnApprovedOneD
   ASSERT_TRUE(hit.ok());
   ASSERT_TRUE(hit->has_value()) << "paraphrase missed";
   EXPECT_FALSE((*hit)->exact);
-  EXPECT_GE((*hit)->similarity, 0.8);
+  EXPECT_GE((*hit)->similarity, 0.85);
   EXPECT_EQ((*hit)->sql, kByRegionSql);
   EXPECT_TRUE((*hit)->result.is_null());  // nothing stored to reuse
 }
