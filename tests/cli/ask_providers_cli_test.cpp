@@ -165,8 +165,9 @@ class AskProvidersCliTest : public ::testing::Test {
   }
 
   // `ask --json` with the configuration written last; the answer parsed.
+  // --no-memory: each ask reaches the provider (a repeated question would come from memory).
   json Ask(const std::string& question, int expected_exit = 0) {
-    CommandResult r = Run({"ask", "music", question, "--config", config_, "--json"});
+    CommandResult r = Run({"ask", "music", question, "--config", config_, "--json", "--no-memory"});
     EXPECT_EQ(r.exit_code, expected_exit) << r.err << r.out;
     json answer = json::parse(r.out, nullptr, false);
     EXPECT_FALSE(answer.is_discarded()) << r.out;
