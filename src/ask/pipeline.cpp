@@ -10,6 +10,7 @@
 #include "ask/schema_context.h"
 #include "ask/sql_extract.h"
 #include "ask/value_normalizer.h"
+#include "ask/why_question.h"
 #include "engine/engine.h"
 #include "memory/memory.h"
 #include "sources/dataset.h"
@@ -176,6 +177,7 @@ class AskPipeline::Run {
 
   // No SQL model: the engine's answer when it has one, else its honest message.
   void WithoutLlm(const EngineAnswer& e, bool confident) {
+    if (a_.intent == Intent::kWhyQuestion && WhyFromData()) return;
     if (confident) {
       a_.warnings.push_back("a why-question needs an LLM to be explained; here is the data the question is about");
       return AnswerWith(e.sql, "engine");
@@ -185,6 +187,26 @@ class AskPipeline::Run {
     if (a_.intent == Intent::kWhyQuestion) {
       a_.message = "This is a why-question: explaining it needs an LLM, and none is configured. " + a_.message;
     }
+  }
+
+  // A why-question without an LLM: the first of its data questions (ask/why_question.h) the
+  // engine reads with more than its usual confidence (the rewrite is a guess already),
+  // explained with the facts computed from its result.
+  bool WhyFromData() {
+    const double sure = (1 + p_.options_.engine_threshold) / 2;
+    for (const std::string& q : WhyDataQuestions(question_)) {
+      const auto t = Clock::now();
+      const EngineAnswer e = p_.engine_.Answer(q);
+      a_.timings.engine += MillisSince(t);
+      if (!e.answered || e.confidence < sure) continue;
+      TakeEngine(e);
+      a_.restatement = "The data behind \"" + std::string(question_) + "\": " + e.restatement;
+      a_.warnings.push_back("no LLM is configured to reason about causes: this is the data the question is about, "
+                            "with its largest changes");
+      AnswerWith(e.sql, "engine");
+      return true;
+    }
+    return false;
   }
 
   void AnswerWhy() {

@@ -266,7 +266,7 @@ TEST_F(PipelineTest, WhyQuestionRunsTheExplainingDataAndExplainsIt) {
 TEST_F(PipelineTest, WhyQuestionWithoutLlmSaysSo) {
   AskAnswer a = Ask("Why did zorbly sales drop?", AskModels{});
   EXPECT_EQ(a.intent, Intent::kWhyQuestion);
-  EXPECT_FALSE(a.answered);
+  EXPECT_FALSE(a.answered) << a.ToJson().dump(1);
   EXPECT_NE(a.message.find("why-question"), std::string::npos) << a.message;
 }
 
