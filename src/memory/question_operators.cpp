@@ -24,7 +24,7 @@ const std::vector<Phrase>& Phrases() {
         {"not less than", ">="}, {"no fewer than", ">="}, {"at least", ">="}, {"or more", ">="},
         {"at most", "<="}, {"or less", "<="}, {"or fewer", "<="}, {"up to", "<="},
         {"more than", ">"}, {"greater than", ">"}, {"higher than", ">"}, {"larger than", ">:size"},
-        {"bigger than", ">:size"}, {"later than", ">:time"}, {"less than", "<"}, {"fewer than", "<"},
+        {"bigger than", ">:size"}, {"later than", ">:time"}, {"as of", "<=:time"}, {"as at", "<=:time"}, {"less than", "<"}, {"fewer than", "<"},
         {"lower than", "<"}, {"smaller than", "<:size"}, {"earlier than", "<:time"}, {"equal to", "="},
         {"other than", "not"}, {"how many", "count"}, {"number of", "count"}, {"count of", "count"},
         {"how much", "how-much"}, {"grouped by", "group"}, {"group by", "group"},

@@ -22,7 +22,7 @@ namespace da {
 //   ">" (more than, greater, higher, over, above, exceeding), ">=" (at least, no less than,
 //   or more), "<" (less, fewer, lower, under, below), "<=" (at most, no more than, up to),
 //   ">:size", "<:size" (larger, bigger, smaller), ">:time" (after, later than), ">=:time"
-//   (since), "<:time" (before, earlier than), "<=:time" (until), "=" (equal to, exactly),
+//   (since), "<:time" (before, earlier than), "<=:time" (until, as of, as at), "=" (equal to, exactly),
 //   "between", "order" (sorted, ordered by, ranked), "asc", "asc:alpha" (alphabetically),
 //   "desc", "group" (per, by, each, every, grouped by), "grain:<unit>" (monthly, per month,
 //   each year...), "limit", "first", "last",

@@ -48,6 +48,7 @@ TEST_F(QuestionKeyTest, NearDuplicatesDifferInSignature) {
       {"total sales by region", "total sales by store type"},
       {"stores with more than 3 sales", "stores with at least 3 sales"},
       {"sales before 2012", "sales since 2012"},
+      {"sales as of 2012", "sales in 2012"},
       {"top 5 stores", "largest 5 stores"},
       {"the oldest store", "the newest store"},
       {"who sold the most", "what sold the most"},
