@@ -21,6 +21,42 @@ void InitCurlOnce() {
   std::call_once(once, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
 }
 
+// One connection cache (with DNS and TLS sessions) for the whole process, so a question's two
+// or three model calls, and the next question's, reuse an open HTTPS connection to the
+// provider instead of a new TCP and TLS handshake each. libcurl locks it through these
+// callbacks; a share is safe across threads with them.
+class ConnectionShare {
+ public:
+  static CURLSH* Get() {
+    static ConnectionShare share;
+    return share.handle_;
+  }
+
+ private:
+  ConnectionShare() : handle_(curl_share_init()) {
+    if (handle_ == nullptr) return;
+    curl_share_setopt(handle_, CURLSHOPT_LOCKFUNC, Lock);
+    curl_share_setopt(handle_, CURLSHOPT_UNLOCKFUNC, Unlock);
+    curl_share_setopt(handle_, CURLSHOPT_USERDATA, this);
+    curl_share_setopt(handle_, CURLSHOPT_SHARE, CURL_LOCK_DATA_CONNECT);
+    curl_share_setopt(handle_, CURLSHOPT_SHARE, CURL_LOCK_DATA_DNS);
+    curl_share_setopt(handle_, CURLSHOPT_SHARE, CURL_LOCK_DATA_SSL_SESSION);
+  }
+  // Left to the process's end: easy handles on other threads may still use it.
+  ~ConnectionShare() = default;
+
+  static void Lock(CURL*, curl_lock_data data, curl_lock_access, void* self) {
+    static_cast<ConnectionShare*>(self)->mutexes_[data % kLocks].lock();
+  }
+  static void Unlock(CURL*, curl_lock_data data, void* self) {
+    static_cast<ConnectionShare*>(self)->mutexes_[data % kLocks].unlock();
+  }
+
+  static constexpr int kLocks = CURL_LOCK_DATA_LAST;
+  CURLSH* handle_;
+  std::mutex mutexes_[kLocks];
+};
+
 struct CurlHandle {
   CURL* curl = curl_easy_init();
   curl_slist* headers = nullptr;
@@ -55,6 +91,7 @@ size_t OnHeader(char* data, size_t size, size_t n, void* user) {
 // One attempt's outcome: a response, or a transport failure (and whether it is retryable).
 struct Attempt {
   bool got_response = false;
+  int new_connections = 0;
   HttpResponse response;
   Status error;
   bool retryable = false;
@@ -83,6 +120,7 @@ Attempt Perform(const HttpRequest& request, const HttpOptions& options) {
   curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, static_cast<long>(options.total_timeout.count()));
   curl_easy_setopt(c, CURLOPT_USERAGENT, "dataanalyst");
   curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 0L);
+  if (CURLSH* share = ConnectionShare::Get()) curl_easy_setopt(c, CURLOPT_SHARE, share);
   // A local model server is never reached through a proxy unless the user says otherwise.
   if (IsLoopbackUrl(request.url) && !std::getenv("NO_PROXY") && !std::getenv("no_proxy")) {
     curl_easy_setopt(c, CURLOPT_NOPROXY, "*");
@@ -108,13 +146,18 @@ Attempt Perform(const HttpRequest& request, const HttpOptions& options) {
   if (code == CURLE_OK) {
     long status = 0;
     curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
+    long connects = 0;
+    curl_easy_getinfo(c, CURLINFO_NUM_CONNECTS, &connects);
     attempt.got_response = true;
     attempt.response.status = static_cast<int>(status);
+    attempt.new_connections = static_cast<int>(connects);
     return attempt;
   }
-  curl_off_t connect_us = 0;
+  // Connected (a new connection or a reused one) once the request could start going out.
+  curl_off_t connect_us = 0, pretransfer_us = 0;
   curl_easy_getinfo(c, CURLINFO_CONNECT_TIME_T, &connect_us);
-  bool connected = connect_us > 0;
+  curl_easy_getinfo(c, CURLINFO_PRETRANSFER_TIME_T, &pretransfer_us);
+  bool connected = connect_us > 0 || pretransfer_us > 0;
   std::string host = UrlHost(request.url);
   std::string detail = error_buffer[0] ? error_buffer : curl_easy_strerror(code);
   if (code == CURLE_OPERATION_TIMEDOUT && connected) {
@@ -204,6 +247,7 @@ Result<HttpExchange> HttpClient::Send(const HttpRequest& request,
     if (prepare) prepare(attempt_request);
     Attempt attempt = Perform(attempt_request, options_);
     ++exchange.attempts;
+    exchange.new_connections += attempt.new_connections;
     std::optional<std::chrono::milliseconds> asked;
     if (attempt.got_response) {
       exchange.response = std::move(attempt.response);

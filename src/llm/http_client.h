@@ -55,6 +55,7 @@ struct HttpExchange {
   HttpResponse response;
   int attempts = 0;
   std::vector<std::chrono::milliseconds> delays;
+  int new_connections = 0;  // connections opened; 0 when an open one was reused
   int64_t latency_ms = 0;
 };
 

@@ -32,6 +32,9 @@ json RecordedRequest::Json() const { return json::parse(body, nullptr, false); }
 
 FakeLlmServer::FakeLlmServer(Responder fallback)
     : server_(std::make_unique<httplib::Server>()), fallback_(std::move(fallback)) {
+  // Our client keeps connections open for reuse, and a server waits for its open connections
+  // to time out before it stops: one request per connection, unless a test asks for more.
+  server_->set_keep_alive_max_count(1);
   auto handler = [this](const httplib::Request& req, httplib::Response& res) {
     RecordedRequest recorded;
     recorded.method = req.method;
@@ -62,6 +65,11 @@ FakeLlmServer::~FakeLlmServer() {
   stopping_ = true;
   server_->stop();
   thread_.join();
+}
+
+void FakeLlmServer::KeepConnectionsOpen() {
+  server_->set_keep_alive_max_count(100);
+  server_->set_keep_alive_timeout(1);
 }
 
 std::string FakeLlmServer::url() const { return "http://" + host(); }

@@ -58,6 +58,9 @@ class FakeLlmServer {
   ~FakeLlmServer();
 
   std::string url() const;  // "http://127.0.0.1:PORT"
+  // Serves several requests per connection (by default each is closed after one reply);
+  // stopping then waits up to a second for a client's idle connection. Call before requests.
+  void KeepConnectionsOpen();
   std::string host() const;  // "127.0.0.1:PORT"
   // Queues replies, answered in order before the fallback.
   void Script(std::vector<ScriptedReply> replies);

@@ -72,6 +72,17 @@ TEST_F(HttpClientTest, PostsBodyAndHeadersAndReturnsTheResponse) {
   EXPECT_FALSE(requests[0].HasHeader("expect"));
 }
 
+TEST_F(HttpClientTest, OpenConnectionsAreReusedAcrossRequestsAndClients) {
+  server.KeepConnectionsOpen();
+  auto first = Client().Send(Post(server.url()));
+  ASSERT_TRUE(first.ok()) << first.status().ToString();
+  EXPECT_EQ(first->new_connections, 1);
+  auto second = Client().Send(Post(server.url()));  // another client: the share is process-wide
+  ASSERT_TRUE(second.ok()) << second.status().ToString();
+  EXPECT_EQ(second->new_connections, 0);
+  EXPECT_EQ(server.requests().size(), 2u);
+}
+
 TEST_F(HttpClientTest, Retries500WithJitteredBackoffThenSucceeds) {
   server.Script({Status(500), Status(502)});
   auto exchange = Client().Send(Post(server.url()));
