@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <functional>
+#include <ostream>
 #include <memory>
 #include <string>
 
@@ -27,6 +28,9 @@ class MemoryStoreContract : public ::testing::TestWithParam<StoreBackend> {
   }
   std::unique_ptr<MemoryStore> store_;
 };
+
+// Names the backend in test listings (instead of gtest's byte dump of the parameter).
+inline void PrintTo(const StoreBackend& backend, std::ostream* os) { *os << backend.name; }
 
 inline std::string BackendName(const ::testing::TestParamInfo<StoreBackend>& info) { return info.param.name; }
 
