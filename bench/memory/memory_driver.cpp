@@ -1,13 +1,19 @@
-// Times the example memory's building blocks on synthetic analyst-question templates: the
-// built-in embedder (memory/text_embedder.h) and the hnswlib vector index
-// (memory/vector_index.h), with an exact brute-force scan over the same vectors as reference.
+// The example memory's benchmark (issue #5: "lookup p50 < 1 ms with 100,000 entries, memory
+// per 100,000 entries, cache-hit answer end to end"), in sections:
+//
+//   index    the built-in embedder (memory/text_embedder.h) and the hnswlib vector index
+//            (memory/vector_index.h) alone on synthetic analyst-question templates, with an
+//            exact brute-force scan over the same vectors as reference;
+//   memory   the whole Memory over a SQLite store at ENTRIES approved examples
+//            (full_memory_section.cpp);
+//   answer   the ask pipeline over walmart answering from the engine or from memory
+//            (cache_answer_section.cpp).
 //
 //   bench_memory_driver [ENTRIES] [--queries Q] [--brute-queries B] [--dir DIR]
+//                       [--walmart WALMART.sqlite] [--rounds R] [--sections index,memory,answer]
 //
-// Questions come from generic retail/HR/finance word lists through a fixed pseudo-random
-// generator, so every run and platform sees the same ones. Each report section is a function
-// taking the shared Corpus; add a section (e.g. the full Memory lookup) by writing another and
-// calling it from main.
+// Questions come from generic word lists through a fixed pseudo-random generator, so every
+// run and platform sees the same ones. Each section is a function (bench_common.h).
 #include <algorithm>
 #include <chrono>
 #include <cstdint>
@@ -20,39 +26,20 @@
 #include <unordered_set>
 #include <vector>
 
+#include "bench_common.h"
 #include "memory/text_embedder.h"
 #include "memory/vector_index.h"
 
+namespace da::bench {
 namespace {
 
-using Clock = std::chrono::steady_clock;
-using da::memory::TextEmbedder;
-using da::memory::VectorIndex;
-using da::memory::VectorMatch;
+using memory::TextEmbedder;
+using memory::VectorIndex;
+using memory::VectorMatch;
 
 constexpr size_t kTopK = 5;
-constexpr double kTargetLookupMs = 1.0;
 
 // ---- deterministic question generator ----
-
-// splitmix64: the same sequence everywhere (std:: distributions are implementation-defined).
-class Rng {
- public:
-  explicit Rng(uint64_t seed) : state_(seed) {}
-  uint64_t Next() {
-    uint64_t z = (state_ += 0x9e3779b97f4a7c15ULL);
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-    return z ^ (z >> 31);
-  }
-  template <typename List>
-  const auto& Pick(const List& list) {
-    return list[Next() % std::size(list)];
-  }
-
- private:
-  uint64_t state_;
-};
 
 constexpr std::string_view kAggregations[] = {
     "total", "sum of", "average", "mean", "number of", "count of", "maximum", "minimum",
@@ -125,44 +112,7 @@ std::vector<std::string> GenerateQuestions(size_t n, uint64_t seed) {
   return out;
 }
 
-// ---- measurement helpers ----
-
-double MsSince(Clock::time_point start) {
-  return std::chrono::duration<double, std::milli>(Clock::now() - start).count();
-}
-
-double Percentile(std::vector<double> values, double p) {
-  if (values.empty()) return 0;
-  std::sort(values.begin(), values.end());
-  size_t i = static_cast<size_t>(p * static_cast<double>(values.size() - 1) + 0.5);
-  return values[std::min(i, values.size() - 1)];
-}
-
-// Resident set size of this process, bytes (VmRSS in /proc/self/status).
-int64_t RssBytes() {
-  std::ifstream in("/proc/self/status");
-  std::string line;
-  while (std::getline(in, line)) {
-    if (line.rfind("VmRSS:", 0) == 0) return std::atoll(line.c_str() + 6) * 1024;
-  }
-  return 0;
-}
-
-double Mb(int64_t bytes) { return static_cast<double>(bytes) / 1e6; }
-
-[[noreturn]] void Fail(const std::string& what, const da::Status& status) {
-  std::fprintf(stderr, "error: %s: %s\n", what.c_str(), status.ToString().c_str());
-  std::exit(1);
-}
-
 // ---- the shared corpus ----
-
-struct Options {
-  size_t entries = 100000;
-  size_t queries = 1000;
-  size_t brute_queries = 200;
-  std::filesystem::path dir = std::filesystem::temp_directory_path();
-};
 
 struct Corpus {
   std::vector<std::string> questions;  // stored entries, label = position
@@ -279,8 +229,69 @@ void CompareWithBruteForce(const TextEmbedder& embedder, const VectorIndex& inde
               static_cast<double>(hits) / static_cast<double>(count), count);
 }
 
-void EmbedderAndIndexSection(Corpus& corpus, const Options& options) {
+// Splits "a,b,c".
+std::vector<std::string> SplitList(std::string_view text) {
+  std::vector<std::string> out;
+  size_t start = 0;
+  while (start <= text.size()) {
+    const size_t comma = std::min(text.find(',', start), text.size());
+    if (comma > start) out.emplace_back(text.substr(start, comma - start));
+    start = comma + 1;
+  }
+  return out;
+}
+
+[[noreturn]] void Usage(const char* argv0) {
+  std::fprintf(stderr,
+               "usage: %s [ENTRIES] [--queries Q] [--brute-queries B] [--dir DIR] [--walmart FILE] "
+               "[--rounds R] [--sections index,memory,answer]\n",
+               argv0);
+  std::exit(2);
+}
+
+Options ParseArgs(int argc, char** argv) {
+  Options o;
+  for (int i = 1; i < argc; ++i) {
+    std::string_view arg = argv[i];
+    if (arg.starts_with("--") && i + 1 < argc) {
+      const char* value = argv[++i];
+      if (arg == "--queries") {
+        o.queries = std::strtoull(value, nullptr, 10);
+      } else if (arg == "--brute-queries") {
+        o.brute_queries = std::strtoull(value, nullptr, 10);
+      } else if (arg == "--dir") {
+        o.dir = value;
+      } else if (arg == "--walmart") {
+        o.walmart = value;
+      } else if (arg == "--rounds") {
+        o.rounds = std::atoi(value);
+      } else if (arg == "--sections") {
+        o.sections = SplitList(value);
+      } else {
+        Usage(argv[0]);
+      }
+    } else if (!arg.empty() && arg[0] != '-') {
+      o.entries = std::strtoull(argv[i], nullptr, 10);
+    } else {
+      Usage(argv[0]);
+    }
+  }
+  if (o.entries == 0 || o.queries == 0 || o.rounds <= 0) {
+    std::fprintf(stderr, "ENTRIES, --queries and --rounds must be positive\n");
+    std::exit(2);
+  }
+  return o;
+}
+
+}  // namespace
+
+void EmbedderAndIndexSection(const Options& options) {
   std::printf("== built-in embedder + hnswlib vector index ==\n");
+  Corpus corpus;
+  corpus.questions = GenerateQuestions(options.entries, 1);
+  corpus.queries = GenerateQuestions(options.queries, 2);
+  std::printf("corpus           %zu stored questions, %zu new ones, e.g. \"%s\"\n", corpus.questions.size(),
+              corpus.queries.size(), corpus.questions[0].c_str());
   TextEmbedder embedder;
   std::printf("embedder         %s\n", embedder.id().c_str());
   EmbedCorpus(embedder, corpus);
@@ -292,46 +303,20 @@ void EmbedderAndIndexSection(Corpus& corpus, const Options& options) {
   SaveAndLoad(*index, options);
   const double p50 = TimeLookups(embedder, *index, corpus);
   CompareWithBruteForce(embedder, *index, corpus, options.brute_queries);
-  std::printf("verdict          lookup p50 %.3f ms with %zu entries: %s (target < %.0f ms)\n", p50,
+  std::printf("verdict          lookup p50 %.3f ms with %zu entries: %s (target < %.0f ms)\n\n", p50,
               corpus.questions.size(), p50 < kTargetLookupMs ? "PASS" : "FAIL", kTargetLookupMs);
 }
 
-Options ParseArgs(int argc, char** argv) {
-  Options o;
-  for (int i = 1; i < argc; ++i) {
-    std::string_view arg = argv[i];
-    if ((arg == "--queries" || arg == "--brute-queries" || arg == "--dir") && i + 1 < argc) {
-      const char* value = argv[++i];
-      if (arg == "--queries") o.queries = std::strtoull(value, nullptr, 10);
-      if (arg == "--brute-queries") o.brute_queries = std::strtoull(value, nullptr, 10);
-      if (arg == "--dir") o.dir = value;
-    } else if (!arg.empty() && arg[0] != '-') {
-      o.entries = std::strtoull(argv[i], nullptr, 10);
-    } else {
-      std::fprintf(stderr, "usage: %s [ENTRIES] [--queries Q] [--brute-queries B] [--dir DIR]\n",
-                   argv[0]);
-      std::exit(2);
-    }
-  }
-  if (o.entries == 0 || o.queries == 0) {
-    std::fprintf(stderr, "ENTRIES and --queries must be positive\n");
-    std::exit(2);
-  }
-  return o;
-}
-
-}  // namespace
+}  // namespace da::bench
 
 int main(int argc, char** argv) {
+  using namespace da::bench;
   const Options options = ParseArgs(argc, argv);
   const int64_t rss_start = RssBytes();
-  Corpus corpus;
-  corpus.questions = GenerateQuestions(options.entries, 1);
-  corpus.queries = GenerateQuestions(options.queries, 2);
-  std::printf("corpus           %zu stored questions, %zu new ones, e.g. \"%s\"\n",
-              corpus.questions.size(), corpus.queries.size(), corpus.questions[0].c_str());
-  EmbedderAndIndexSection(corpus, options);
-  std::printf("process RSS      %.1f MB after the sections (their indexes freed), %.1f MB at start\n",
-              Mb(RssBytes()), Mb(rss_start));
+  // The full memory first: its memory figures are deltas, clearest in a fresh heap.
+  if (options.Runs("memory")) FullMemorySection(options);
+  if (options.Runs("answer")) CacheAnswerSection(options);
+  if (options.Runs("index")) EmbedderAndIndexSection(options);
+  std::printf("process RSS      %.1f MB at the end, %.1f MB at start\n", Mb(RssBytes()), Mb(rss_start));
   return 0;
 }
