@@ -144,10 +144,10 @@ class Analyzer {
     const Span& span = spans_[i];
     std::vector<std::string> span_words;
     for (size_t k = i; k <= span.last; ++k) {
-      std::string w = TemplateWord(q_.tokens, k);
-      // An operator phrase keeps all its words, stop words too: "as of" is nothing but.
-      if (w.empty() && span.kind == Span::Kind::kOperator) w = q_.tokens[k].lower;
-      if (!w.empty()) span_words.push_back(std::move(w));
+      if (std::string w = TemplateWord(q_.tokens, k); !w.empty()) span_words.push_back(std::move(w));
+    }
+    if (span.kind == Span::Kind::kOperator && span_words.empty()) {  // all stop words ("as of"): still asked
+      for (size_t k = i; k <= span.last; ++k) span_words.push_back(q_.tokens[k].lower);
     }
     words->insert(words->end(), span_words.begin(), span_words.end());
     exact->insert(exact->end(), span_words.begin(), span_words.end());
