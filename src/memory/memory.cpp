@@ -95,6 +95,9 @@ class Memory::Opener {
 
   Status Run() {
     DA_RETURN_IF_ERROR(Revalidate());
+    m_.report_.embedder = m_.embedder_.id();
+    DA_ASSIGN_OR_RETURN(approved_, m_.store_.ListIds(m_.dataset_.name, EntryStatus::kApproved));
+    if (LoadSavedIndex()) return Status::Ok();  // nothing to embed, nothing to rebuild
     Status embedded = EmbedMissing();
     if (!embedded.ok()) {
       m_.report_.warning = "the embedder is unavailable (" + embedded.message() +
@@ -102,7 +105,7 @@ class Memory::Opener {
       m_.embedder_ok_ = false;
       return Status::Ok();
     }
-    return LoadOrRebuildIndex();
+    return RebuildIndex();
   }
 
  private:
@@ -130,50 +133,55 @@ class Memory::Opener {
     return m_.store_.PutSetting(m_.dataset_.name, "schema_fingerprint", m_.fingerprint_);
   }
 
+  // The saved index, when it holds exactly the approved entries (the usual start: no vector is
+  // read from the store).
+  bool LoadSavedIndex() {
+    const int dimension = m_.embedder_.dimension();
+    if (m_.options_.index_dir.empty() || approved_.empty() || dimension <= 0) return false;
+    auto loaded = VectorIndex::Load(m_.IndexPath(), dimension);
+    if (!loaded.ok() || (*loaded)->size() != approved_.size()) return false;
+    for (int64_t id : approved_) {
+      if (!(*loaded)->Contains(static_cast<uint64_t>(id))) return false;
+    }
+    m_.index_ = std::move(*loaded);
+    m_.indexed_.insert(approved_.begin(), approved_.end());
+    return true;
+  }
+
   // Approved entries without a vector from this embedder (a new model, or a first use).
   Status EmbedMissing() {
-    m_.report_.embedder = m_.embedder_.id();
-    DA_ASSIGN_OR_RETURN(approved_, m_.store_.List(m_.dataset_.name, EntryStatus::kApproved));
     DA_ASSIGN_OR_RETURN(vectors_, m_.store_.Embeddings(m_.dataset_.name, m_.embedder_.id()));
     std::unordered_set<int64_t> have;
     for (const auto& v : vectors_) have.insert(v.entry_id);
-    std::vector<const MemoryEntry*> missing;
-    for (const auto& e : approved_) {
-      if (!have.count(e.id)) missing.push_back(&e);
+    std::vector<MemoryEntry> missing;
+    for (int64_t id : approved_) {
+      if (have.count(id)) continue;
+      DA_ASSIGN_OR_RETURN(MemoryEntry e, m_.store_.Get(m_.dataset_.name, id));
+      missing.push_back(std::move(e));
     }
     for (size_t begin = 0; begin < missing.size(); begin += kEmbedBatch) {
       const size_t end = std::min(missing.size(), begin + kEmbedBatch);
       std::vector<std::string> texts;
       for (size_t i = begin; i < end; ++i) {
-        texts.push_back(internal::EmbeddingText(missing[i]->signature, missing[i]->template_text));
+        texts.push_back(internal::EmbeddingText(missing[i].signature, missing[i].template_text));
       }
       DA_ASSIGN_OR_RETURN(llm::Embeddings embedded, m_.embedder_.Embed(texts));
       if (embedded.vectors.size() != texts.size()) return Status::IoError("the embedder returned too few vectors");
       for (size_t i = begin; i < end; ++i) {
-        DA_RETURN_IF_ERROR(m_.store_.PutEmbedding(missing[i]->id, m_.embedder_.id(), embedded.vectors[i - begin]));
-        vectors_.push_back({missing[i]->id, std::move(embedded.vectors[i - begin])});
+        DA_RETURN_IF_ERROR(m_.store_.PutEmbedding(missing[i].id, m_.embedder_.id(), embedded.vectors[i - begin]));
+        vectors_.push_back({missing[i].id, std::move(embedded.vectors[i - begin])});
         ++m_.report_.embedded;
       }
     }
     return Status::Ok();
   }
 
-  // The saved index when it holds exactly the approved entries; else rebuilt from the vectors.
-  Status LoadOrRebuildIndex() {
-    std::unordered_set<int64_t> approved_ids;
-    for (const auto& e : approved_) approved_ids.insert(e.id);
+  // The index built anew from the approved entries' stored vectors, and saved.
+  Status RebuildIndex() {
+    const std::unordered_set<int64_t> approved_ids(approved_.begin(), approved_.end());
     std::erase_if(vectors_, [&](const StoredEmbedding& v) { return !approved_ids.count(v.entry_id); });
     if (vectors_.empty()) return Status::Ok();  // created on the first approval
-    const int dimension = static_cast<int>(vectors_.front().vector.size());
-    if (!m_.options_.index_dir.empty()) {
-      auto loaded = VectorIndex::Load(m_.IndexPath(), dimension);
-      if (loaded.ok() && Matches(**loaded)) {
-        m_.index_ = std::move(*loaded);
-        for (const auto& v : vectors_) m_.indexed_.insert(v.entry_id);
-        return Status::Ok();
-      }
-    }
-    DA_ASSIGN_OR_RETURN(m_.index_, VectorIndex::Create(dimension));
+    DA_ASSIGN_OR_RETURN(m_.index_, VectorIndex::Create(static_cast<int>(vectors_.front().vector.size())));
     for (const auto& v : vectors_) {
       DA_RETURN_IF_ERROR(m_.index_->Add(static_cast<uint64_t>(v.entry_id), v.vector));
       m_.indexed_.insert(v.entry_id);
@@ -182,14 +190,8 @@ class Memory::Opener {
     return m_.SaveIndex();
   }
 
-  bool Matches(const VectorIndex& index) const {
-    if (index.size() != vectors_.size()) return false;
-    return std::all_of(vectors_.begin(), vectors_.end(),
-                       [&](const StoredEmbedding& v) { return index.Contains(static_cast<uint64_t>(v.entry_id)); });
-  }
-
   Memory& m_;
-  std::vector<MemoryEntry> approved_;
+  std::vector<int64_t> approved_;
   std::vector<StoredEmbedding> vectors_;
 };
 

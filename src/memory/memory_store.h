@@ -69,6 +69,8 @@ class MemoryStore {
   // Entries of `dataset` (of one status when given), oldest first.
   virtual Result<std::vector<MemoryEntry>> List(std::string_view dataset,
                                                 std::optional<EntryStatus> status = std::nullopt) = 0;
+  // The ids of `dataset`'s entries of one status, ascending (cheap: no other field is read).
+  virtual Result<std::vector<int64_t>> ListIds(std::string_view dataset, EntryStatus status) = 0;
   // Deletes the entry and its embeddings; NotFound when absent.
   virtual Status Remove(std::string_view dataset, int64_t id) = 0;
   // Deletes every entry, embedding and setting of `dataset`; returns how many entries went.

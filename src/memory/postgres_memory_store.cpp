@@ -336,6 +336,15 @@ class PostgresMemoryStore final : public MemoryStore {
     return Select("dataset = $1 ORDER BY id", {P(dataset)});
   }
 
+  Result<std::vector<int64_t>> ListIds(std::string_view dataset, EntryStatus status) override {
+    std::lock_guard lock(mu_);
+    DA_ASSIGN_OR_RETURN(PgResult r, Exec("SELECT id FROM {s}.entries WHERE dataset = $1 AND status = $2 ORDER BY id",
+                                         {P(dataset), P(EntryStatusName(status))}, "memory: list ids"));
+    std::vector<int64_t> ids;
+    for (int row = 0; row < PQntuples(r.get()); ++row) ids.push_back(Int(r.get(), row, 0));
+    return ids;
+  }
+
   Status Remove(std::string_view dataset, int64_t id) override {
     std::lock_guard lock(mu_);
     DA_ASSIGN_OR_RETURN(PgResult r, Exec("DELETE FROM {s}.entries WHERE dataset = $1 AND id = $2",

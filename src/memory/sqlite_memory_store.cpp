@@ -135,6 +135,18 @@ class SqliteMemoryStore final : public MemoryStore {
     return Select("dataset = ?1 ORDER BY id", dataset);
   }
 
+  Result<std::vector<int64_t>> ListIds(std::string_view dataset, EntryStatus status) override {
+    DA_ASSIGN_OR_RETURN(SqliteStmt st, PrepareSql(db_.get(),
+        "SELECT id FROM entries WHERE dataset = ?1 AND status = ?2 ORDER BY id"));
+    BindText(st.get(), 1, dataset);
+    BindText(st.get(), 2, EntryStatusName(status));
+    std::vector<int64_t> ids;
+    int rc;
+    while ((rc = sqlite3_step(st.get())) == SQLITE_ROW) ids.push_back(sqlite3_column_int64(st.get(), 0));
+    if (rc != SQLITE_DONE) return SqliteError(db_.get(), "memory: list ids");
+    return ids;
+  }
+
   Status Remove(std::string_view dataset, int64_t id) override {
     DA_ASSIGN_OR_RETURN(SqliteStmt st, PrepareSql(db_.get(), "DELETE FROM entries WHERE dataset = ?1 AND id = ?2"));
     BindText(st.get(), 1, dataset);

@@ -106,6 +106,17 @@ TEST_P(MemoryStoreContract, FindExactNewestFirstAndListByStatus) {
   EXPECT_EQ((*approved)[0].id, b.id);
 }
 
+TEST_P(MemoryStoreContract, ListIdsByStatus) {
+  MemoryEntry a = Entry("shop", "a", EntryStatus::kApproved);
+  MemoryEntry b = Entry("shop", "b");
+  MemoryEntry c = Entry("shop", "c", EntryStatus::kApproved);
+  MemoryEntry d = Entry("hr", "d", EntryStatus::kApproved);
+  for (MemoryEntry* e : {&a, &b, &c, &d}) ASSERT_TRUE(store_->Insert(*e).ok());
+  EXPECT_EQ(*store_->ListIds("shop", EntryStatus::kApproved), (std::vector<int64_t>{a.id, c.id}));
+  EXPECT_EQ(*store_->ListIds("shop", EntryStatus::kAuto), (std::vector<int64_t>{b.id}));
+  EXPECT_TRUE(store_->ListIds("shop", EntryStatus::kRejected)->empty());
+}
+
 TEST_P(MemoryStoreContract, RemoveDropsTheEntryAndItsEmbeddings) {
   MemoryEntry e = Entry("shop", "total sales");
   ASSERT_TRUE(store_->Insert(e).ok());
