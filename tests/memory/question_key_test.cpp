@@ -12,19 +12,7 @@ namespace {
 
 using Kind = Slot::Kind;
 
-class QuestionKeyTest : public ::testing::Test {
- protected:
-  static void SetUpTestSuite() { db_ = new RetailDb(); }
-  static void TearDownTestSuite() {
-    delete db_;
-    db_ = nullptr;
-  }
-  void SetUp() override { ASSERT_TRUE(db_->ok()) << db_->error(); }
-  static QuestionKey Key(const std::string& q) { return AnalyzeQuestion(q, db_->schema(), db_->values()); }
-
-  static RetailDb* db_;
-};
-RetailDb* QuestionKeyTest::db_ = nullptr;
+class QuestionKeyTest : public RetailDbTest {};
 
 TEST_F(QuestionKeyTest, ParaphrasesShareTheSignature) {
   const QuestionKey a = Key("total sales by region");

@@ -7,6 +7,7 @@
 #include "catalog/value_index.h"
 #include "engine/schema_index.h"
 #include "engine/engine_fixture.h"
+#include "memory/question_key.h"
 
 namespace da {
 
@@ -46,6 +47,20 @@ class RetailDb {
   EngineOver db_;
   std::unique_ptr<SchemaIndex> schema_;
   std::unique_ptr<ValueIndex> values_;
+};
+
+// A suite whose tests share one RetailDb (built once: profiling and value indexing take a while).
+class RetailDbTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() { db_ = new RetailDb(); }
+  static void TearDownTestSuite() {
+    delete db_;
+    db_ = nullptr;
+  }
+  void SetUp() override { ASSERT_TRUE(db_->ok()) << db_->error(); }
+  static QuestionKey Key(const std::string& q) { return AnalyzeQuestion(q, db_->schema(), db_->values()); }
+
+  static inline RetailDb* db_ = nullptr;
 };
 
 }  // namespace da

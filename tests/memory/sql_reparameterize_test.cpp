@@ -10,16 +10,8 @@
 namespace da {
 namespace {
 
-class ReparameterizeTest : public ::testing::Test {
+class ReparameterizeTest : public RetailDbTest {
  protected:
-  static void SetUpTestSuite() { db_ = new RetailDb(); }
-  static void TearDownTestSuite() {
-    delete db_;
-    db_ = nullptr;
-  }
-  void SetUp() override { ASSERT_TRUE(db_->ok()) << db_->error(); }
-
-  static QuestionKey Key(const std::string& q) { return AnalyzeQuestion(q, db_->schema(), db_->values()); }
   // The SQL of `cached_question` rewritten for `question`.
   static Result<std::string> Rewrite(const std::string& cached_question, const std::string& sql,
                                      const std::string& question) {
@@ -35,9 +27,7 @@ class ReparameterizeTest : public ::testing::Test {
     EXPECT_NE(r.status().message().find(reason), std::string::npos) << r.status().ToString();
   }
 
-  static RetailDb* db_;
 };
-RetailDb* ReparameterizeTest::db_ = nullptr;
 
 constexpr const char* kTopStores =
     "SELECT s.name, SUM(x.amount) AS total FROM stores s JOIN sales x ON x.store_id = s.store_id "
