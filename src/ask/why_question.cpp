@@ -4,6 +4,8 @@
 #include <cctype>
 #include <set>
 
+#include "common/strings.h"
+
 namespace da {
 
 namespace {
@@ -50,12 +52,6 @@ bool IsYear(const std::string& w) {
   return w.size() == 4 && std::all_of(w.begin(), w.end(), ::isdigit) && (w[0] == '1' || w[0] == '2');
 }
 
-std::string Join(const Words& words) {
-  std::string out;
-  for (const auto& w : words) out += (out.empty() ? "" : " ") + w;
-  return out;
-}
-
 // The question without its framing and change words: "sales in march 2012".
 Words Subject(const Words& words) {
   Words out;
@@ -92,7 +88,7 @@ std::vector<std::string> WhyDataQuestions(std::string_view question) {
   const Words subject = Subject(Split(question));
   if (subject.empty()) return {};
   const bool has_year = std::any_of(subject.begin(), subject.end(), IsYear);
-  const std::string base = Join(WithoutMonth(subject));
+  const std::string base = Join(WithoutMonth(subject), " ");
   // Only groupings over time: the plain subject would list rows, which explains nothing.
   std::vector<std::string> out = {"total " + base + " by month", base + " by month"};
   if (!has_year) out.push_back("total " + base + " by year");

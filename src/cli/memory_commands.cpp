@@ -56,15 +56,20 @@ json EntryJson(const MemoryEntry& e) {
           {"created_at", e.created_at}, {"updated_at", e.updated_at}};
 }
 
+// An answer or example id as typed: a positive whole number.
+Result<int64_t> ParseId(const std::string& text, const char* what) {
+  char* end = nullptr;
+  const long long id = std::strtoll(text.c_str(), &end, 10);
+  if (text.empty() || *end != '\0' || id <= 0) {
+    return Status::InvalidArgument(std::string("expected ") + what + " (a positive number), got '" + text + "'");
+  }
+  return static_cast<int64_t>(id);
+}
+
 // The entry feedback is about: the id given, else the newest answer to --question.
 Result<MemoryEntry> Target(const Args& args, memory::Memory& memory) {
   if (args.positionals().size() == 2) {
-    const std::string& text = args.positionals()[1];
-    char* end = nullptr;
-    const long long id = std::strtoll(text.c_str(), &end, 10);
-    if (text.empty() || *end != '\0' || id <= 0) {
-      return Status::InvalidArgument("expected an answer id (a positive number), got '" + text + "'");
-    }
+    DA_ASSIGN_OR_RETURN(int64_t id, ParseId(args.positionals()[1], "an answer id"));
     return memory.Get(id);
   }
   if (!args.Has("question")) return Status::InvalidArgument("name the answer: an answer id or --question \"text\"");
@@ -185,14 +190,13 @@ int ExamplesCommand(const Words& words) {
   if (action == "list") return ExamplesList(memory, as_json);
   if (action == "import") return ExamplesImport(memory, p[2], as_json);
   if (action == "export") return ExamplesExport(memory, p[2], as_json);
-  char* end = nullptr;
-  const long long id = std::strtoll(p[2].c_str(), &end, 10);
-  if (*end != '\0' || id <= 0) return ReportError(Status::InvalidArgument("expected an example id, got '" + p[2] + "'"), as_json, true);
-  if (Status s = memory.Remove(id); !s.ok()) return ReportError(s, as_json);
+  auto id = ParseId(p[2], "an example id");
+  if (!id.ok()) return ReportError(id.status(), as_json, true);
+  if (Status s = memory.Remove(*id); !s.ok()) return ReportError(s, as_json);
   if (as_json) {
-    PrintJson({{"dataset", memory.dataset()}, {"removed", id}});
+    PrintJson({{"dataset", memory.dataset()}, {"removed", *id}});
   } else {
-    std::printf("Removed %lld.\n", id);
+    std::printf("Removed %lld.\n", static_cast<long long>(*id));
   }
   return kExitOk;
 }

@@ -211,14 +211,24 @@ Result<std::unique_ptr<Memory>> Memory::Open(MemoryStore& store, DatasetView dat
   return memory;
 }
 
+// One question is looked up, given examples for and remembered in turn: its key and its
+// vector are computed once (a provider embedder would otherwise be called twice).
 QuestionKey Memory::Key(std::string_view question) const {
-  return AnalyzeQuestion(question, *schema_, dataset_.values);
+  if (question != last_question_) {
+    last_key_ = AnalyzeQuestion(question, *schema_, dataset_.values);
+    last_question_ = std::string(question);
+  }
+  return last_key_;
 }
 
 Result<std::vector<float>> Memory::Embed(std::string_view signature, std::string_view template_text) {
-  DA_ASSIGN_OR_RETURN(llm::Embeddings embedded, embedder_.Embed({internal::EmbeddingText(signature, template_text)}));
+  std::string text = internal::EmbeddingText(signature, template_text);
+  if (text == last_embedded_text_) return last_vector_;
+  DA_ASSIGN_OR_RETURN(llm::Embeddings embedded, embedder_.Embed({text}));
   if (embedded.vectors.size() != 1) return Status::IoError("the embedder returned no vector");
-  return std::move(embedded.vectors.front());
+  last_embedded_text_ = std::move(text);
+  last_vector_ = std::move(embedded.vectors.front());
+  return last_vector_;
 }
 
 bool Memory::Expired(const MemoryEntry& entry) const {

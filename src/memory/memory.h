@@ -191,6 +191,11 @@ class Memory {
   std::string generation_;  // the store's generation this index reflects
   std::chrono::steady_clock::time_point last_refresh_{};
   OpenReport report_;
+  // The last question's key and the last text's vector (Key, Embed).
+  mutable std::string last_question_;
+  mutable QuestionKey last_key_;
+  std::string last_embedded_text_;
+  std::vector<float> last_vector_;
   std::mutex mu_;
 };
 
