@@ -35,6 +35,10 @@ Usage:
   dataanalyst config show | check          the LLM configuration (secrets shown only as set/unset);
         [--config FILE]                    check sends each configured model a tiny request
   dataanalyst datasets [list | remove NAME]
+  dataanalyst keys create --name NAME      an API key for the server, printed once (only its hash is kept)
+        [--datasets a,b] [--admin]         scoped to datasets (default: all); admin manages data and keys
+        [--rate-limit PER_MINUTE]          requests a minute (0: unlimited; default: the server's)
+  dataanalyst keys [list] | revoke NAME    keys and their scopes (never secrets) | stop a key
   dataanalyst eval BENCH.json --db-dir DIR score the question engine on a Spider-format question set
         [--tables tables.json] [--pred-out FILE] [--db DB_ID] [--limit N]
         [--timeout SECONDS] [--max-rows N] [--min-confidence X]
@@ -68,6 +72,7 @@ int RunCli(int argc, char** argv) {
   if (command == "config") return ConfigCommand(rest);
   if (command == "feedback") return FeedbackCommand(rest);
   if (command == "examples") return ExamplesCommand(rest);
+  if (command == "keys") return KeysCommand(rest);
   std::fprintf(stderr, "error: unknown command '%s'\n%s", command.c_str(), kUsage);
   return kExitUsage;
 }
