@@ -86,8 +86,12 @@ std::string WithoutChartWords(std::string_view question) {
 class AskPipeline::Run {
  public:
   Run(AskPipeline& p, std::string_view question, const std::vector<AskHistoryTurn>& history,
-      QuestionContext context)
-      : p_(p), question_(question), history_(history), remembers_(p.memory_ && context == QuestionContext::kStandalone) {
+      QuestionContext context, const AskStageObserver& on_stage)
+      : p_(p),
+        question_(question),
+        history_(history),
+        on_stage_(on_stage),
+        remembers_(p.memory_ && context == QuestionContext::kStandalone) {
     a_.question = std::string(question);
   }
 
@@ -110,6 +114,7 @@ class AskPipeline::Run {
       if (rules.confidence < kSureIntent) AskModelIntent();
       if (IsReply(a_.intent)) return Reply(rules);
     }
+    Emit(AskStage::kIntent);
     if (rules.intent == Intent::kChartRequest && rules.follow_up && ChartPrevious()) return;
     const std::string data_question =
         a_.intent == Intent::kChartRequest ? WithoutChartWords(question_) : std::string(question_);
@@ -151,6 +156,7 @@ class AskPipeline::Run {
   // Conversation and out-of-scope: the rules' reply when they read the message so, else a
   // general one for the intent the model chose. No SQL.
   void Reply(const IntentResult& rules) {
+    Emit(AskStage::kIntent);
     a_.source = intent_source_;
     a_.message = rules.intent == a_.intent && !rules.reply.empty() ? rules.reply : FallbackReply(a_.intent, p_.context_);
   }
@@ -260,15 +266,19 @@ class AskPipeline::Run {
   // Steps 4-8 for `sql`.
   void AnswerWith(const std::string& sql, const char* source) {
     a_.source = source;
+    a_.sql = sql;
+    Emit(AskStage::kSql);
     auto result = Execute(sql);
     if (!result.ok()) return Fail(result.status());
     a_.result = std::move(*result);
     a_.answered = true;
     Normalise();
+    Emit(AskStage::kRows);
     auto t = Clock::now();
     hints_.title = a_.restatement;
     a_.chart = ChooseChart(*a_.result, hints_);
     a_.timings.chart = MillisSince(t);
+    Emit(AskStage::kChart);
     t = Clock::now();
     // Only LLM SQL is phrased by the explanation model: engine and memory answers stay local and free.
     const RoleModel explainer = a_.source == "llm" ? p_.models_.explanation : RoleModel{};
@@ -276,6 +286,7 @@ class AskPipeline::Run {
                                                  a_.sql, *a_.result, a_.usage);
     a_.timings.explain = MillisSince(t);
     a_.explanation = std::move(explained.text);
+    Emit(AskStage::kExplanation);
     if (!explained.warning.empty()) a_.warnings.push_back(std::move(explained.warning));
     if (a_.intent == Intent::kWhyQuestion) a_.facts = std::move(explained.facts);
   }
@@ -367,11 +378,15 @@ class AskPipeline::Run {
     a_.answered = true;
     a_.cache.result_reused = true;
     a_.restatement = h.result.value("restatement", a_.restatement);
+    Emit(AskStage::kSql);
+    Emit(AskStage::kRows);
     const auto t = Clock::now();
     hints_.title = a_.restatement;
     a_.chart = ChooseChart(*a_.result, hints_);
     a_.timings.chart = MillisSince(t);
+    Emit(AskStage::kChart);
     a_.explanation = h.result.value("explanation", "");
+    Emit(AskStage::kExplanation);
     return true;
   }
 
@@ -433,7 +448,12 @@ class AskPipeline::Run {
   std::string schema_;           // the schema context sent with the SQL prompt
   std::string repair_question_;  // the question the SQL model was given
   std::string intent_source_ = "engine";
+  void Emit(AskStage stage) {
+    if (on_stage_) on_stage_(stage, a_);
+  }
+
   bool asked_intent_ = false;
+  const AskStageObserver& on_stage_;
   const bool remembers_;  // the memory is consulted and told about this question
 };
 
@@ -450,8 +470,19 @@ AskPipeline::AskPipeline(Dataset& dataset, const Engine& engine, AskModels model
 AskPipeline::~AskPipeline() = default;
 
 AskAnswer AskPipeline::Ask(std::string_view question, const std::vector<AskHistoryTurn>& history,
-                           QuestionContext context) {
-  return Run(*this, question, history, context).Go();
+                           QuestionContext context, const AskStageObserver& on_stage) {
+  return Run(*this, question, history, context, on_stage).Go();
+}
+
+const char* AskStageName(AskStage stage) {
+  switch (stage) {
+    case AskStage::kIntent: return "intent";
+    case AskStage::kSql: return "sql";
+    case AskStage::kRows: return "rows";
+    case AskStage::kChart: return "chart";
+    case AskStage::kExplanation: return "explanation";
+  }
+  return "intent";
 }
 
 }  // namespace da

@@ -33,6 +33,8 @@
 // Errors never throw out of Ask(): they are in AskAnswer::error with a message for people.
 #pragma once
 
+#include <functional>
+
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -158,6 +160,15 @@ struct AskAnswer {
   nlohmann::json ToJson() const;
 };
 
+// The stages a client can watch finish (the server streams them as server-sent events).
+// kSql is sent before its statement runs; a stage may be sent again when a later step replaces
+// its result (a repaired statement, a remembered SQL that failed and was answered afresh, an
+// intent the chat model revised).
+enum class AskStage { kIntent, kSql, kRows, kChart, kExplanation };
+const char* AskStageName(AskStage stage);  // "intent", "sql", "rows", "chart", "explanation"
+// Called on the asking thread as each stage finishes, with the answer so far.
+using AskStageObserver = std::function<void(AskStage, const AskAnswer&)>;
+
 class AskPipeline {
  public:
   // `dataset` and `engine` (built over the dataset's catalog), the models and `memory` (may be
@@ -168,8 +179,12 @@ class AskPipeline {
 
   // Answers `question` (already standalone, or a follow-up the SQL model reads with
   // `history`). Not thread-safe: the dataset's connection runs one statement at a time.
+  // `on_stage` (may be empty) sees each stage as it finishes.
   AskAnswer Ask(std::string_view question, const std::vector<AskHistoryTurn>& history = {},
-                QuestionContext context = QuestionContext::kStandalone);
+                QuestionContext context = QuestionContext::kStandalone, const AskStageObserver& on_stage = {});
+
+  // The row cap and time limit of the following questions (the server sets them per request).
+  void set_limits(const GuardLimits& limits) { options_.limits = limits; }
 
  private:
   class Run;

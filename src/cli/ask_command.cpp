@@ -9,7 +9,9 @@
 #include <optional>
 #include <vector>
 
+#include "ask/ask_models.h"
 #include "ask/conversation.h"
+#include "ask/conversation_ask.h"
 #include "ask/dataset_memory.h"
 #include "cli/config_loading.h"
 #include "ask/follow_up.h"
@@ -19,7 +21,6 @@
 #include "cli/output.h"
 #include "engine/engine.h"
 #include "llm/llm_config.h"
-#include "llm/model_factory.h"
 #include "sources/dataset.h"
 #include "sources/dataset_store.h"
 
@@ -30,58 +31,6 @@ namespace {
 constexpr const char* kUsage =
     "usage: dataanalyst ask NAME \"question\" [--json] [--config FILE] [--max-rows N] [--timeout SECONDS] "
     "[--min-confidence X] [--conversation ID] [--no-memory] [--data-dir DIR]";
-
-// The configured models, built once per role configuration (a role that falls back to
-// another shares its model).
-struct LoadedModels {
-  std::vector<std::unique_ptr<llm::ChatModel>> owned;
-  AskModels models;
-  std::optional<llm::LlmConfig> config;
-};
-
-Result<LoadedModels> LoadModels(std::optional<llm::LlmConfig> config, const llm::Environment& env) {
-  LoadedModels loaded;
-  loaded.config = std::move(config);
-  if (!loaded.config) return loaded;
-  std::map<const llm::ModelConfig*, llm::ChatModel*> built;
-  auto role = [&](llm::ModelRole r, RoleModel& out) -> Status {
-    const llm::ModelConfig* mc = loaded.config->ForRole(r);
-    if (mc == nullptr) return Status::Ok();
-    if (!built.count(mc)) {
-      DA_ASSIGN_OR_RETURN(auto model, llm::MakeChatModel(*mc, env));
-      built[mc] = model.get();
-      loaded.owned.push_back(std::move(model));
-    }
-    out.model = built[mc];
-    out.max_tokens = mc->max_tokens;
-    out.temperature = mc->temperature;
-    return Status::Ok();
-  };
-  DA_RETURN_IF_ERROR(role(llm::ModelRole::kSql, loaded.models.sql));
-  DA_RETURN_IF_ERROR(role(llm::ModelRole::kChat, loaded.models.chat));
-  DA_RETURN_IF_ERROR(role(llm::ModelRole::kExplanation, loaded.models.explanation));
-  return loaded;
-}
-
-const char* FollowUpKindName(FollowUp::Kind kind) {
-  switch (kind) {
-    case FollowUp::Kind::kStandalone: return "standalone";
-    case FollowUp::Kind::kResolved: return "resolved";
-    case FollowUp::Kind::kUnresolved: return "unresolved";
-  }
-  return "standalone";
-}
-
-// The conversation so far about this dataset, oldest first, as the SQL model reads it.
-std::vector<AskHistoryTurn> HistoryOf(const Conversation& conversation, const std::string& dataset) {
-  std::vector<AskHistoryTurn> history;
-  for (const auto& turn : conversation.turns) {
-    if (turn.dataset != dataset) continue;
-    std::string note = turn.sql.empty() ? "not answered" : "understood as: " + turn.restatement;
-    history.push_back({turn.resolved_question, turn.sql, std::move(note)});
-  }
-  return history;
-}
 
 void PrintFollowUp(const FollowUp& follow_up) {
   if (follow_up.kind == FollowUp::Kind::kResolved) {
@@ -201,7 +150,7 @@ int AskCommand(const Words& words) {
   auto min_confidence = args->GetDouble("min-confidence", options.engine_threshold, 0, 1);
   if (!min_confidence.ok()) return ReportError(min_confidence.status(), json, true);
   options.engine_threshold = *min_confidence;
-  auto models = LoadModels(std::move(*config), env);
+  auto models = LoadAskModels(std::move(*config), env);
   if (!models.ok()) return ReportError(models.status(), json);
 
   DatasetStore store(data_dir);
@@ -215,17 +164,9 @@ int AskCommand(const Words& words) {
   const std::string& question = args->positionals()[1];
   const std::string dataset_name = (*dataset)->info().name;
   ConversationStore conversations(data_dir);
-  FollowUp follow_up;
-  follow_up.question = question;
-  std::vector<AskHistoryTurn> history;
-  if (in_conversation) {
-    auto conversation = conversations.Load(conversation_id);
-    if (!conversation.ok()) return ReportError(conversation.status(), json);
-    const ConversationTurn* last = conversation->LastAnsweredTurn(dataset_name);
-    follow_up = FollowUpResolver((*dataset)->catalog(), (*dataset)->values())
-                    .Resolve(last ? last->resolved_question : "", question);
-    history = HistoryOf(*conversation, dataset_name);
-  }
+  const FollowUpResolver resolver((*dataset)->catalog(), (*dataset)->values());
+  auto read = ReadInConversation(conversations, conversation_id, dataset_name, resolver, question);
+  if (!read.ok()) return ReportError(read.status(), json);
 
   std::vector<std::string> memory_notes;
   DatasetMemory memory;
@@ -238,29 +179,19 @@ int AskCommand(const Words& words) {
       memory_notes.push_back("memory is unavailable (" + opened.status().message() + "); answered without it");
     }
   }
-  const QuestionContext context = follow_up.kind == FollowUp::Kind::kUnresolved && !history.empty()
-                                      ? QuestionContext::kNeedsHistory
-                                      : QuestionContext::kStandalone;
   AskPipeline pipeline(**dataset, **engine, models->models, options, memory.memory.get());
-  AskAnswer answer = pipeline.Ask(follow_up.question, history, context);
+  AskAnswer answer = pipeline.Ask(read->follow_up.question, read->history, read->context);
   answer.warnings.insert(answer.warnings.begin(), memory_notes.begin(), memory_notes.end());
   nlohmann::json out = answer.ToJson();
   out["question"] = question;
-  if (in_conversation) {
-    out["conversation"] = conversation_id;
-    out["resolved_question"] = follow_up.question;
-    out["follow_up"] = {{"kind", FollowUpKindName(follow_up.kind)}, {"changes", follow_up.changes},
-                        {"note", follow_up.note}};
-    ConversationTurn turn{question, follow_up.question, answer.answered ? answer.sql : "", answer.restatement,
-                          dataset_name, ""};
-    if (auto saved = conversations.Append(conversation_id, std::move(turn)); !saved.ok()) {
-      return ReportError(saved.status(), json);
-    }
+  if (Status s = RecordInConversation(conversations, conversation_id, dataset_name, question, *read, answer, &out);
+      !s.ok()) {
+    return ReportError(s, json);
   }
   if (json) {
     PrintJson(out);
   } else {
-    if (in_conversation) PrintFollowUp(follow_up);
+    if (in_conversation) PrintFollowUp(read->follow_up);
     PrintReadable(answer);
   }
   return answer.error.ok() ? kExitOk : kExitFailed;
