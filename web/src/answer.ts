@@ -21,7 +21,7 @@ export function renderAnswer(a: Answer, hooks: AnswerHooks, streaming: boolean):
     parts.push(h('p', { class: 'resolved' }, 'Read as: ', h('q', {}, a.resolved_question)));
   }
   if (a.restatement) parts.push(h('p', { class: 'restatement' }, 'Understood as ', h('strong', {}, a.restatement)));
-  if (a.source || a.cache?.hit) parts.push(sourceBadge(a));
+  if ((a.source || a.cache?.hit) && a.answered !== false) parts.push(sourceBadge(a));
   if (a.answered === false) parts.push(unanswered(a, hooks));
   else if (a.message && !a.sql) parts.push(h('p', { class: 'message' }, a.message));
   if (error) parts.push(h('p', { class: 'error', role: 'alert' }, error));

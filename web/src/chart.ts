@@ -117,10 +117,15 @@ function stripUndefined<T extends object>(o: T): T {
 // Draws `spec` into `target` (SVG), fitted to the container's width.
 export async function drawChart(target: HTMLElement, spec: VegaLiteSpec): Promise<void> {
   const [{ default: embed }, { expressionInterpreter }] = await Promise.all([import('vega-embed'), import('vega-interpreter')]);
-  const fitted: VegaLiteSpec = { ...spec, width: 'container', autosize: { type: 'fit-x', contains: 'padding' } };
-  if (markOf(spec) === 'arc') delete fitted.width;
+  // Pies keep a fixed size; other charts fill the card's width.
+  const fitted: VegaLiteSpec = markOf(spec) === 'arc'
+    ? { ...spec, width: 260, height: 260 }
+    : { ...spec, width: 'container', autosize: { type: 'fit-x', contains: 'padding' } };
   // The interpreter evaluates Vega expressions without eval/new Function, so a strict CSP holds.
-  await embed(target, fitted as never, { actions: false, renderer: 'svg', ast: true, expr: expressionInterpreter as never });
+  await embed(target, fitted as never, {
+    actions: false, renderer: 'svg', ast: true, expr: expressionInterpreter as never,
+    config: { axisBand: { labelAngle: 0, labelLimit: 140 } }, // level category labels under bars
+  });
 }
 
 // The chart with its type switch; `null` when the answer has no chart.

@@ -20,6 +20,7 @@ export interface ConversationHooks {
 const asked: string[] = []; // earlier questions, oldest first
 let recall = -1; // index into `asked` while recalling, -1 when typing
 let draft = '';
+let seq = 0; // answers asked on this page, for their data-seq
 
 export function initConversation(hooks: ConversationHooks): void {
   const form = byId<HTMLFormElement>('ask-form');
@@ -74,9 +75,10 @@ async function ask(question: string, hooks: ConversationHooks): Promise<void> {
   const dataset = state.dataset;
   const progress = h('ol', { class: 'stages', 'aria-label': 'Progress' });
   const body = h('div', { class: 'answer-body' });
-  const card = h('article', { class: 'answer', 'data-state': 'streaming', 'aria-busy': 'true' },
+  const answers = byId('answers');
+  const card = h('article', { class: 'answer', 'data-state': 'streaming', 'aria-busy': 'true', 'data-seq': String(seq++) },
     h('h3', { class: 'question' }, question), progress, body);
-  byId('answers').append(card);
+  answers.prepend(card); // newest first, right under the question box
   card.scrollIntoView({ block: 'nearest' });
   announce(`Asking: ${question}`);
 

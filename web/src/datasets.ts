@@ -169,10 +169,10 @@ async function deleteDataset(): Promise<void> {
   const status = byId('datasets-status');
   try {
     await del(`datasets/${encodeURIComponent(name)}`);
-    status.textContent = `Deleted ${name}.`;
     state.dataset = '';
     sessionStorage.removeItem('dataanalyst.dataset');
     await loadDatasets();
+    status.textContent = `Deleted ${name}. ${status.textContent ?? ''}`.trim();
   } catch (e) {
     status.textContent = describeError(e);
   }

@@ -62,7 +62,9 @@ function wire(): void {
   panel.addEventListener('click', () => {
     const open = panel.getAttribute('aria-expanded') !== 'true';
     panel.setAttribute('aria-expanded', String(open));
-    byId('side').classList.toggle('open', open);
+    const side = byId('side');
+    side.classList.toggle('open', open);
+    if (open) side.focus(); // at 800 px the panel opens above the conversation: start there
   });
   const settingsButton = byId('open-settings');
   const toggleSettings = (open: boolean) => {
