@@ -77,6 +77,17 @@ async function main() {
   page.on('pageerror', (e) => pageErrors.push(String(e)));
   page.on('console', (m) => { if (m.type() === 'error') pageErrors.push(`console: ${m.text()}`); });
 
+  // Without a key the page asks for one; a wrong key is refused in plain words.
+  if (key) {
+    await page.goto(`${server.url}/`);
+    await page.locator('#key-prompt').waitFor();
+    await page.fill('#key-input', 'da_wrong');
+    await page.press('#key-input', 'Enter');
+    await page.locator('#key-error', { hasText: 'not accepted' }).waitFor();
+    await shot('key-prompt-1280');
+    log('no key: the page asks for one and refuses a wrong one');
+  }
+
   // The key comes in the fragment, leaves the address bar, stays in sessionStorage.
   await page.goto(key ? `${server.url}/#key=${encodeURIComponent(key)}` : `${server.url}/`);
   await page.locator('#app').waitFor();
@@ -158,8 +169,10 @@ async function main() {
   await shot('unknown-1280', card);
   log('"I don\'t understand" answer shows the unknown word');
 
-  // History lists the questions.
-  await page.locator('#history .history-item', { hasText: QUESTION }).first().waitFor();
+  // History lists the questions; a click puts one back in the box.
+  await page.locator('#history .history-item', { hasText: QUESTION }).first().click();
+  assert.equal(await page.inputValue('#question'), QUESTION);
+  await page.fill('#question', '');
 
   // 800 px: one column, the side panel collapsed behind its button, nothing wider than the window.
   await page.setViewportSize({ width: 800, height: 900 });
@@ -201,7 +214,21 @@ async function main() {
   await page.locator('#datasets-status', { hasText: 'Deleted retail' }).waitFor();
   log('settings shown; dataset deleted');
 
-  const errors = pageErrors.filter((e) => !/status of (403|404)/.test(e)); // the refused DELETE answers 403
+  // Served with --no-auth, the page needs no key and says authentication is off.
+  await server.stop();
+  const openDir = path.join(scratch, 'open');
+  fs.mkdirSync(openDir);
+  server = await startServer({ binary: args.binary, dataDir: openDir, webDist: args.webDist, noAuth: true,
+    logFile: path.join(args.artifacts, 'server-no-auth.log') });
+  await page.evaluate(() => sessionStorage.clear());
+  await page.goto(`${server.url}/`);
+  await page.locator('#app').waitFor();
+  await page.locator('#auth-banner', { hasText: 'authentication is off (--no-auth)' }).waitFor();
+  await shot('no-auth-1280');
+  log('--no-auth: no key asked, the banner says so');
+
+  // Expected failures answer 401 (wrong key) and 403 (the refused DELETE); nothing else may be logged.
+  const errors = pageErrors.filter((e) => !/status of (401|403)/.test(e));
   assert.deepEqual(errors, [], 'the page logged errors');
 }
 

@@ -28,6 +28,7 @@ async function start(): Promise<void> {
   state.settings = settings;
   byId('key-prompt').hidden = true;
   byId('app').hidden = false;
+  document.body.dataset.view = 'app';
   byId('auth-banner').hidden = settings.auth !== false;
   byId('forget-key').hidden = !getKey();
   renderSettings(settings);
@@ -37,6 +38,7 @@ async function start(): Promise<void> {
 
 function askForKey(problem: string): void {
   byId('app').hidden = true;
+  document.body.dataset.view = 'key';
   byId('key-prompt').hidden = false;
   byId('key-error').textContent = problem;
   byId('key-input').focus();
@@ -87,3 +89,7 @@ function wire(): void {
 
 wire();
 void start();
+// A link with a key opened in this tab again (only the fragment changes): use that key.
+window.addEventListener('hashchange', () => {
+  if (/(^#|&)key=/.test(location.hash)) void start();
+});
