@@ -35,6 +35,11 @@ Usage:
   dataanalyst config show | check          the LLM configuration (secrets shown only as set/unset);
         [--config FILE]                    check sends each configured model a tiny request
   dataanalyst datasets [list | remove NAME]
+  dataanalyst serve                        the REST API (docs/api.md) and the web page on one port
+        [--host 127.0.0.1] [--port 8080]   loopback by default; --port 0 picks a free port
+        [--no-auth]                        loopback only: every request is an admin (says so loudly)
+        [--rate-limit PER_MINUTE]          per key (default 600; 0: none) [--max-upload-mb N]
+        [--max-rows N] [--timeout SECONDS] [--web-dir DIR] [--threads N] [--config FILE] [--no-memory]
   dataanalyst keys create --name NAME      an API key for the server, printed once (only its hash is kept)
         [--datasets a,b] [--admin]         scoped to datasets (default: all); admin manages data and keys
         [--rate-limit PER_MINUTE]          requests a minute (0: unlimited; default: the server's)
@@ -72,6 +77,7 @@ int RunCli(int argc, char** argv) {
   if (command == "config") return ConfigCommand(rest);
   if (command == "feedback") return FeedbackCommand(rest);
   if (command == "examples") return ExamplesCommand(rest);
+  if (command == "serve") return ServeCommand(rest);
   if (command == "keys") return KeysCommand(rest);
   std::fprintf(stderr, "error: unknown command '%s'\n%s", command.c_str(), kUsage);
   return kExitUsage;

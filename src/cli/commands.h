@@ -19,6 +19,7 @@ int AskCommand(const Words& words);
 int ConfigCommand(const Words& words);
 int FeedbackCommand(const Words& words);
 int ExamplesCommand(const Words& words);
+int ServeCommand(const Words& words);
 int KeysCommand(const Words& words);
 
 }  // namespace da

@@ -15,6 +15,7 @@
 #include "cli/config_loading.h"
 #include "cli/output.h"
 #include "memory/example_file.h"
+#include "memory/feedback.h"
 #include "sources/dataset.h"
 #include "sources/dataset_store.h"
 
@@ -22,6 +23,7 @@ namespace da {
 
 namespace {
 
+using memory::EntryJson;
 using memory::EntryStatus;
 using memory::MemoryEntry;
 using nlohmann::json;
@@ -50,12 +52,6 @@ Result<Opened> OpenMemoryOf(const Args& args) {
   return out;
 }
 
-json EntryJson(const MemoryEntry& e) {
-  return {{"id", e.id},           {"question", e.question}, {"sql", e.sql},       {"notes", e.notes},
-          {"status", memory::EntryStatusName(e.status)},    {"source", e.source}, {"hits", e.hits},
-          {"created_at", e.created_at}, {"updated_at", e.updated_at}};
-}
-
 // An answer or example id as typed: a positive whole number.
 Result<int64_t> ParseId(const std::string& text, const char* what) {
   char* end = nullptr;
@@ -66,31 +62,16 @@ Result<int64_t> ParseId(const std::string& text, const char* what) {
   return static_cast<int64_t>(id);
 }
 
-// The entry feedback is about: the id given, else the newest answer to --question.
-Result<MemoryEntry> Target(const Args& args, memory::Memory& memory) {
-  if (args.positionals().size() == 2) {
-    DA_ASSIGN_OR_RETURN(int64_t id, ParseId(args.positionals()[1], "an answer id"));
-    return memory.Get(id);
-  }
-  if (!args.Has("question")) return Status::InvalidArgument("name the answer: an answer id or --question \"text\"");
-  return memory.Latest(args.Get("question"));
-}
-
 Result<MemoryEntry> ApplyFeedback(const Args& args, memory::Memory& memory) {
-  const bool approve = args.Has("approve");
-  std::optional<std::string> sql;
-  if (args.Has("sql")) sql = args.Get("sql");
-  auto target = Target(args, memory);
-  // A question never answered, approved with its SQL: a new example.
-  if (!target.ok() && target.status().code() == Status::Code::kNotFound && approve && sql && args.Has("question") &&
-      args.positionals().size() == 1) {
-    DA_ASSIGN_OR_RETURN(int64_t id, memory.AddExample(args.Get("question"), *sql, args.Get("notes"), "feedback"));
-    return memory.Get(id);
+  memory::Feedback feedback;
+  feedback.approve = args.Has("approve");
+  if (args.positionals().size() == 2) {
+    DA_ASSIGN_OR_RETURN(feedback.answer_id, ParseId(args.positionals()[1], "an answer id"));
   }
-  if (!target.ok()) return target.status();
-  if (approve) return memory.Approve(target->id, sql, args.Get("notes"));
-  if (sql) return Status::InvalidArgument("--sql corrects an answer being approved; use it with --approve");
-  return memory.Reject(target->id, args.Get("notes"));
+  if (args.Has("question")) feedback.question = args.Get("question");
+  if (args.Has("sql")) feedback.sql = args.Get("sql");
+  feedback.notes = args.Get("notes");
+  return memory::ApplyFeedback(memory, feedback);
 }
 
 int ExamplesList(memory::Memory& memory, bool as_json) {

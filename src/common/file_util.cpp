@@ -5,6 +5,8 @@
 
 #include <cerrno>
 #include <cstring>
+#include <fstream>
+#include <iterator>
 #include <string>
 
 namespace da {
@@ -44,6 +46,18 @@ Status WriteFileAtomically(const std::filesystem::path& path, std::string_view t
     ::close(dfd);
   }
   return Status::Ok();
+}
+
+Result<std::string> ReadFileToString(const std::filesystem::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    std::error_code ec;
+    if (!std::filesystem::exists(path, ec)) return Status::NotFound("no file " + path.string());
+    return Status::IoError("cannot read " + path.string() + ": " + std::strerror(errno));
+  }
+  std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  if (in.bad()) return Status::IoError("cannot read " + path.string());
+  return bytes;
 }
 
 }  // namespace da

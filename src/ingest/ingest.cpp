@@ -187,7 +187,10 @@ Result<IngestReport> IngestPath(DatasetStore* store, const fs::path& input, cons
     ProgressBar bar(input.filename().string(), options.progress_bar && report.input_bytes >= kProgressBarMinBytes);
     BuildOptions build;
     build.max_rejected_rows = options.max_rejected_rows;
-    build.progress = [&bar](uint64_t done, uint64_t total) { bar.Update(done, total); };
+    build.progress = [&bar, &options](uint64_t done, uint64_t total) {
+      bar.Update(done, total);
+      if (options.progress) options.progress(done, total);
+    };
     WrittenProfiles written;
     build.row_sink = [&written](const std::string& table, const std::vector<ColumnType>& types) {
       auto profiler = std::make_shared<TableProfiler>(types);

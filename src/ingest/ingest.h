@@ -1,6 +1,8 @@
 // `dataanalyst ingest`: turns a file into a dataset, atomically.
 #pragma once
 
+#include <functional>
+
 #include <filesystem>
 #include <string>
 #include <vector>
@@ -21,6 +23,9 @@ struct IngestOptions {
   std::string dataset;
   int64_t max_rejected_rows = 0;
   bool progress_bar = false;  // draw a progress bar on stderr (the CLI sets it on a terminal)
+  // Called on the ingesting thread as rows are read and written (done <= total, in bytes of
+  // work); may be empty. The server's upload jobs report it.
+  std::function<void(uint64_t done, uint64_t total)> progress;
   std::vector<std::filesystem::path> metadata_files;
 };
 

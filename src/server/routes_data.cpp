@@ -1,0 +1,217 @@
+// Datasets: list, upload (an ingest job), the job's progress, delete, schema, examples.
+#include <cctype>
+#include <fstream>
+
+#include "ask/dataset_memory.h"
+#include "ingest/ingest.h"
+#include "memory/feedback.h"
+#include "server/server_internal.h"
+
+namespace da::server {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+// Uploads wait here until ingested: <data-dir>/.uploads/<dataset>/<job>/ (a dot name is never
+// a dataset). An attached SQLite file stays there for as long as its version is current.
+fs::path UploadRoot(const fs::path& data_dir) { return data_dir / ".uploads"; }
+
+// The client's file name reduced to a safe base name (its extension helps type detection).
+std::string SafeFileName(const std::string& given) {
+  std::string base = fs::path(given).filename().string();
+  std::string out;
+  for (char c : base) out += (std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '-' || c == '_') ? c : '_';
+  while (!out.empty() && out.front() == '.') out.erase(out.begin());
+  if (out.size() > 100) out = out.substr(out.size() - 100);
+  return out.empty() ? "upload" : out;
+}
+
+// A dataset name from a file name: its stem with other characters made '_'.
+std::string NameFromFile(const std::string& file) {
+  std::string stem = fs::path(file).stem().string(), out;
+  for (char c : stem) out += (std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_') ? c : '_';
+  while (!out.empty() && !std::isalnum(static_cast<unsigned char>(out.front()))) out.erase(out.begin());
+  return out.substr(0, 64);
+}
+
+// One part of a multipart upload being written to disk.
+struct UploadPart {
+  std::string field, filename;
+  fs::path path;           // files only
+  std::string value;       // plain fields
+  std::unique_ptr<std::ofstream> out;
+};
+
+void WriteSse(httplib::DataSink& sink, const std::string& event, const nlohmann::json& data) {
+  const std::string text = "event: " + event + "\ndata: " +
+                           data.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n\n";
+  sink.write(text.data(), text.size());
+}
+
+}  // namespace
+
+void Server::Impl::ListDatasets(const httplib::Request&, httplib::Response& res) {
+  auto all = hub_->store().List();
+  if (!all.ok()) return WriteError(res, ErrorFromStatus(all.status()));
+  nlohmann::json list = nlohmann::json::array();
+  for (const DatasetInfo& info : *all) {
+    if (!Current().key.CanSee(info.name) && !options_.no_auth) continue;
+    nlohmann::json d = {{"name", info.name}, {"kind", info.kind}, {"version", info.version},
+                        {"created_at", info.created_at}};
+    if (auto catalog = hub_->CatalogOf(info.name); catalog.ok()) {
+      int64_t rows = 0;
+      for (const auto& t : (*catalog)->tables) rows += t.row_count;
+      d["tables"] = (*catalog)->tables.size();
+      d["rows"] = rows;
+    }
+    list.push_back(std::move(d));
+  }
+  WriteJson(res, {{"datasets", list}});
+}
+
+void Server::Impl::Upload(const httplib::Request& req, httplib::Response& res, const httplib::ContentReader& reader) {
+  const fs::path staging = UploadRoot(options_.data_dir) / (".incoming-" + Current().id);
+  std::error_code ec;
+  fs::create_directories(staging, ec);
+  if (ec) return WriteError(res, {500, "internal", "cannot store the upload: " + ec.message()});
+  std::vector<UploadPart> parts;
+  bool write_failed = false;
+  reader(
+      [&](const httplib::MultipartFormData& header) {
+        UploadPart part;
+        part.field = header.name;
+        part.filename = header.filename;
+        if (!header.filename.empty()) {
+          part.path = staging / (std::to_string(parts.size()) + "-" + SafeFileName(header.filename));
+          part.out = std::make_unique<std::ofstream>(part.path, std::ios::binary);
+        }
+        parts.push_back(std::move(part));
+        return true;
+      },
+      [&](const char* data, size_t n) {
+        UploadPart& part = parts.back();
+        if (part.out) {
+          part.out->write(data, static_cast<std::streamsize>(n));
+          write_failed = write_failed || !*part.out;
+        } else if (part.value.size() + n <= 1024) {
+          part.value.append(data, n);
+        }
+        return !write_failed;
+      });
+  for (auto& p : parts) {
+    if (p.out) p.out->close();
+  }
+  auto fail = [&](const ApiError& e) {
+    fs::remove_all(staging, ec);
+    WriteError(res, e);
+  };
+  if (write_failed) return fail({500, "internal", "cannot store the upload (disk full?)"});
+  const UploadPart* file = nullptr;
+  std::string name;
+  std::vector<const UploadPart*> metadata;
+  for (const auto& p : parts) {
+    if (p.field == "file" && p.out) file = &p;
+    if (p.field == "name") name = p.value;
+    if (p.field == "metadata" && p.out) metadata.push_back(&p);
+  }
+  if (file == nullptr) return fail(ApiError::BadRequest("the upload has no 'file' part"));
+  if (name.empty()) name = NameFromFile(file->filename);
+  if (Status s = DatasetStore::ValidateName(name); !s.ok()) return fail(ApiError::BadRequest(s.message()));
+  if (!CanSee(name, res)) return (void)fs::remove_all(staging, ec);
+  auto kind = DetectInputKind(file->path);
+  if (!kind.ok()) return fail({422, "bad_input", file->filename + ": " + kind.status().message()});
+
+  // Parts arrive before the name is known: they move to the dataset's folder now.
+  const fs::path work = UploadRoot(options_.data_dir) / name / Current().id;
+  fs::create_directories(work.parent_path(), ec);
+  if (!ec) fs::rename(staging, work, ec);
+  if (ec) return fail({500, "internal", "cannot store the upload: " + ec.message()});
+  IngestJobRequest job;
+  job.dataset = name;
+  job.work_dir = work;
+  job.input = work / file->path.filename();
+  for (const auto* m : metadata) job.metadata.push_back(work / m->path.filename());
+  job.keep_input = *kind == InputKind::kSqlite;
+  auto id = jobs_->Start(std::move(job));
+  if (!id.ok()) {
+    fs::remove_all(work, ec);
+    return WriteError(res, ErrorFromStatus(id.status()));
+  }
+  auto snapshot = jobs_->Get(*id);
+  WriteJson(res, {{"job", snapshot ? *snapshot : nlohmann::json{{"id", *id}}}}, 202);
+  (void)req;
+}
+
+void Server::Impl::GetJob(const httplib::Request& req, httplib::Response& res) {
+  auto job = jobs_->Get(req.matches[1].str());
+  if (!job) return WriteError(res, ApiError::NotFound("no job '" + req.matches[1].str() + "'"));
+  WriteJson(res, *job);
+}
+
+void Server::Impl::JobEvents(const httplib::Request& req, httplib::Response& res) {
+  const std::string id = req.matches[1].str();
+  uint64_t revision = 0;
+  auto first = jobs_->Get(id, &revision);
+  if (!first) return WriteError(res, ApiError::NotFound("no job '" + id + "'"));
+  res.set_header("Cache-Control", "no-cache");
+  res.set_chunked_content_provider("text/event-stream", [this, id, revision, first = *first](size_t, httplib::DataSink& sink) mutable {
+    nlohmann::json job = first;
+    for (;;) {
+      const std::string state = job.value("state", "");
+      if (state != "running") {
+        WriteSse(sink, state == "done" ? "done" : "failed", job);
+        sink.done();
+        return true;
+      }
+      WriteSse(sink, "progress", job["progress"]);
+      auto next = jobs_->WaitForChange(id, &revision, std::chrono::seconds(15));
+      if (!next) {
+        sink.done();
+        return true;
+      }
+      job = std::move(*next);
+      if (!sink.is_writable()) return false;
+    }
+  });
+}
+
+void Server::Impl::DeleteDataset(const httplib::Request& req, httplib::Response& res) {
+  const std::string name = req.matches[1].str();
+  if (!CanSee(name, res)) return;
+  if (Status s = hub_->mutable_store()->Remove(name); !s.ok()) return WriteError(res, ErrorFromStatus(s));
+  hub_->Invalidate(name);
+  std::error_code ec;
+  fs::remove_all(UploadRoot(options_.data_dir) / name, ec);
+  const llm::LlmConfig* config = models_.config ? &*models_.config : nullptr;
+  Status forgot = ForgetDatasetMemory(options_.data_dir, name, config, options_.env);
+  Status history = history_->ForgetDataset(name);
+  if (!forgot.ok() || !history.ok()) {
+    log_.Warn("dataset_removed_partly", {{"dataset", name}, {"memory", forgot.message()}, {"history", history.message()}});
+  }
+  WriteJson(res, {{"deleted", name}});
+}
+
+void Server::Impl::Schema(const httplib::Request& req, httplib::Response& res) {
+  const std::string name = req.matches[1].str();
+  if (!CanSee(name, res)) return;
+  auto catalog = hub_->CatalogOf(name);
+  if (!catalog.ok()) return WriteError(res, ErrorFromStatus(catalog.status()));
+  WriteJson(res, (*catalog)->ToJson());
+}
+
+void Server::Impl::Examples(const httplib::Request& req, httplib::Response& res) {
+  const std::string name = req.matches[1].str();
+  if (!CanSee(name, res)) return;
+  auto lease = hub_->Acquire(name);
+  if (!lease.ok()) return WriteError(res, ErrorFromStatus(lease.status()));
+  nlohmann::json list = nlohmann::json::array();
+  if (memory::Memory* memory = lease->memory()) {
+    auto entries = memory->Entries(memory::EntryStatus::kApproved);
+    if (!entries.ok()) return WriteError(res, ErrorFromStatus(entries.status()));
+    for (const auto& e : *entries) list.push_back(memory::EntryJson(e));
+  }
+  WriteJson(res, {{"examples", list}});
+}
+
+}  // namespace da::server
