@@ -86,6 +86,7 @@ Result<std::unique_ptr<HistoryStore>> HistoryStore::Open(const std::filesystem::
   DA_ASSIGN_OR_RETURN(s->insert_, PrepareSql(raw,
       "INSERT INTO history(key_id, dataset, question, answered, sql, restatement, source, answer_id, row_count, "
       "message, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)"));
+  DA_ASSIGN_OR_RETURN(s->count_, PrepareSql(raw, "SELECT count(*) FROM history WHERE key_id = ?1"));
   // Everything of the key older than its kKeptPerKey-th newest item (nothing while it has fewer).
   DA_ASSIGN_OR_RETURN(s->prune_, PrepareSql(raw,
       "DELETE FROM history WHERE key_id = ?1 AND id <= (SELECT id FROM history WHERE key_id = ?1 "
@@ -103,6 +104,7 @@ Result<int64_t> HistoryStore::Add(HistoryItem item) {
   if (status.ok()) status = Step(db_.get(), commit_.get(), "history: commit");
   if (!status.ok()) {
     (void)Step(db_.get(), rollback_.get(), "history: rollback");
+    counts_.erase(item.key_id);  // read again: the rollback undid what AddLocked counted
     return status;
   }
   return item.id;
@@ -126,10 +128,25 @@ Status HistoryStore::AddLocked(HistoryItem& item) {
     if (sqlite3_step(st) != SQLITE_DONE) return SqliteError(db_.get(), "history: add");
     item.id = sqlite3_last_insert_rowid(db_.get());
   }
+  DA_ASSIGN_OR_RETURN(int64_t count, CountLocked(item.key_id));
+  if (count <= static_cast<int64_t>(kKeptPerKey + kPruneSlack)) return Status::Ok();
   StmtUse use(prune_.get());
   sqlite3_bind_int64(use.get(), 1, item.key_id);
   if (sqlite3_step(use.get()) != SQLITE_DONE) return SqliteError(db_.get(), "history: prune");
+  counts_[item.key_id] = static_cast<int64_t>(kKeptPerKey);
   return Status::Ok();
+}
+
+// The key's items including the one just inserted: counted the first time, then kept up to date.
+Result<int64_t> HistoryStore::CountLocked(int64_t key_id) {
+  auto it = counts_.find(key_id);
+  if (it != counts_.end()) return ++it->second;
+  StmtUse use(count_.get());
+  sqlite3_bind_int64(use.get(), 1, key_id);
+  if (sqlite3_step(use.get()) != SQLITE_ROW) return SqliteError(db_.get(), "history: count");
+  const int64_t count = sqlite3_column_int64(use.get(), 0);
+  counts_[key_id] = count;
+  return count;
 }
 
 Result<std::vector<HistoryItem>> HistoryStore::List(int64_t key_id, std::string_view dataset, size_t limit) const {
@@ -151,6 +168,7 @@ Status HistoryStore::ForgetDataset(std::string_view dataset) {
   DA_ASSIGN_OR_RETURN(SqliteStmt st, PrepareSql(db_.get(), "DELETE FROM history WHERE dataset = ?1"));
   BindText(st.get(), 1, dataset);
   if (sqlite3_step(st.get()) != SQLITE_DONE) return SqliteError(db_.get(), "history: forget dataset");
+  counts_.clear();  // keys lost items: count them again when next added to
   return Status::Ok();
 }
 

@@ -7,6 +7,7 @@
 #include <mutex>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -33,10 +34,15 @@ struct HistoryItem {
 };
 
 // The `history` table of <data_dir>/server.db. Thread-safe. Keeps the newest kKeptPerKey items
-// per key: Add prunes the key's older ones in the same transaction.
+// of each key; older ones are pruned in batches: once a key holds more than kKeptPerKey +
+// kPruneSlack, Add deletes all but its newest kKeptPerKey in the same transaction, so a busy key
+// costs one index scan per kPruneSlack asks rather than one per ask. Each key's count is read
+// once and then kept, so an Add is one insert; items another process adds to the same key are
+// counted at its next prune.
 class HistoryStore {
  public:
   static constexpr size_t kKeptPerKey = 1000;
+  static constexpr size_t kPruneSlack = 100;
   static constexpr size_t kMaxListed = 500;
 
   static Result<std::unique_ptr<HistoryStore>> Open(const std::filesystem::path& data_dir);
@@ -53,10 +59,12 @@ class HistoryStore {
  private:
   explicit HistoryStore(SqliteDb db);
   Status AddLocked(HistoryItem& item);
+  Result<int64_t> CountLocked(int64_t key_id);
 
   mutable std::mutex mu_;
   SqliteDb db_;
-  SqliteStmt begin_, commit_, rollback_, insert_, prune_, list_all_, list_dataset_;
+  SqliteStmt begin_, commit_, rollback_, insert_, count_, prune_, list_all_, list_dataset_;
+  std::unordered_map<int64_t, int64_t> counts_;  // key id -> items stored (as far as this store knows)
 };
 
 }  // namespace da::server

@@ -116,15 +116,31 @@ TEST_F(HistoryStoreTest, TheLimitIsHonouredAndCappedAt500) {
   EXPECT_EQ(Questions(1, "shop", 100000).size(), 500u);
 }
 
-TEST_F(HistoryStoreTest, OnlyTheNewest1000ItemsOfEachKeyAreKept) {
-  for (int i = 0; i < 1005; ++i) Add(1, i % 2 ? "shop" : "hr", "q" + std::to_string(i));
+TEST_F(HistoryStoreTest, OnlyTheNewest1000ItemsOfEachKeyAreKeptPrunedInBatches) {
+  const int slack = static_cast<int>(HistoryStore::kPruneSlack);
+  for (int i = 0; i < 1000 + slack; ++i) Add(1, i % 2 ? "shop" : "hr", "q" + std::to_string(i));
   for (int i = 0; i < 10; ++i) Add(2, "shop", "other" + std::to_string(i));
-  EXPECT_EQ(Stored("SELECT count(*), min(question) FROM history WHERE key_id = 1 AND question IN "
-                   "('q0','q1','q2','q3','q4','q5')"),
-            (std::vector<std::string>{"1|q5"}));
+  EXPECT_EQ(Stored("SELECT count(*) FROM history WHERE key_id = 1"),
+            (std::vector<std::string>{std::to_string(1000 + slack)}));
+  Add(1, "shop", "one more");  // over the slack: pruned back to the newest 1000
   EXPECT_EQ(Stored("SELECT count(*) FROM history WHERE key_id = 1"), (std::vector<std::string>{"1000"}));
+  // q0 .. q<slack> went; q<slack + 1> is the oldest kept.
+  const std::string first_kept = "q" + std::to_string(slack + 1);
+  EXPECT_EQ(Stored("SELECT count(*) FROM history WHERE key_id = 1 AND question IN ('q0', 'q" +
+                   std::to_string(slack) + "', '" + first_kept + "')"),
+            (std::vector<std::string>{"1"}));
   EXPECT_EQ(Stored("SELECT count(*) FROM history WHERE key_id = 2"), (std::vector<std::string>{"10"}));
-  EXPECT_EQ(Questions(1, "", 1), (std::vector<std::string>{"q1004"}));
+  EXPECT_EQ(Questions(1, "", 1), (std::vector<std::string>{"one more"}));
+}
+
+TEST_F(HistoryStoreTest, ItemsAddedByAnotherStoreArePrunedToo) {
+  auto other = HistoryStore::Open(dir_.path());
+  ASSERT_TRUE(other.ok());
+  HistoryItem item;
+  item.key_id = 1;
+  for (size_t i = 0; i < HistoryStore::kKeptPerKey; ++i) ASSERT_TRUE((*other)->Add(item).ok());
+  for (size_t i = 0; i <= HistoryStore::kPruneSlack; ++i) Add(1, "shop", "mine");
+  EXPECT_EQ(Stored("SELECT count(*) FROM history WHERE key_id = 1"), (std::vector<std::string>{"1000"}));
 }
 
 TEST_F(HistoryStoreTest, ForgettingADatasetRemovesItForEveryKey) {
