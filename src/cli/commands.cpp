@@ -9,6 +9,7 @@
 
 #include "cli/args.h"
 #include "cli/output.h"
+#include "server/dataset_removal.h"
 #include "common/strings.h"
 #include "ingest/ingest.h"
 #include "sources/dataset.h"
@@ -125,12 +126,11 @@ int DatasetsCommand(const Words& words) {
   const auto& pos = args->positionals();
   DatasetStore store(DatasetStore::ResolveDataDir(args->Get("data-dir")));
   if (pos.size() == 2 && pos[0] == "remove") {
-    Status st = store.Remove(pos[1]);
-    if (!st.ok()) return ReportError(st, json);
     const llm::Environment env = llm::Environment::Process();
     auto config = LoadOptionalConfig(*args, env, store.dir());
-    st = config.ok() ? ForgetDatasetMemory(store.dir(), pos[1], *config ? &**config : nullptr, env) : config.status();
-    if (!st.ok()) return ReportError(st.WithContext("the dataset was removed, but not its memory"), json);
+    if (!config.ok()) return ReportError(config.status(), json);
+    Status st = server::RemoveDataset(&store, pos[1], *config ? &**config : nullptr, env);
+    if (!st.ok()) return ReportError(st, json);
     if (json) PrintJson({{"removed", pos[1]}});
     else std::printf("removed dataset '%s'\n", pos[1].c_str());
     return kExitOk;

@@ -81,6 +81,8 @@ void IngestJobs::Run(std::string id, IngestJobRequest request) {
   Result<IngestReport> report = IngestPath(store_, request.input, options);
   std::error_code ec;
   if (!report.ok() || !request.keep_input) std::filesystem::remove_all(request.work_dir, ec);
+  // Before the job reads as finished: whoever sees "done" then finds the new version served.
+  if (on_finished_) on_finished_(request.dataset, report.ok());
   Update(id, [&](Job& j) {
     if (report.ok()) {
       j.state = "done";
@@ -91,7 +93,6 @@ void IngestJobs::Run(std::string id, IngestJobRequest request) {
       j.error = report.status();
     }
   });
-  if (on_finished_) on_finished_(request.dataset, report.ok());
   std::lock_guard<std::mutex> lock(mu_);
   finished_order_.push_back(id);
   Prune();

@@ -2,7 +2,7 @@
 #include <cctype>
 #include <fstream>
 
-#include "ask/dataset_memory.h"
+#include "server/dataset_removal.h"
 #include "ingest/ingest.h"
 #include "memory/feedback.h"
 #include "server/server_internal.h"
@@ -13,9 +13,9 @@ namespace fs = std::filesystem;
 
 namespace {
 
-// Uploads wait here until ingested: <data-dir>/.uploads/<dataset>/<job>/ (a dot name is never
-// a dataset). An attached SQLite file stays there for as long as its version is current.
-fs::path UploadRoot(const fs::path& data_dir) { return data_dir / ".uploads"; }
+// Uploads wait in UploadDir(<data-dir>, dataset)/<request id>/ until ingested; an attached
+// SQLite file stays there for as long as its dataset exists. Parts arrive before the dataset's
+// name is known, so they are first written to UploadDir(<data-dir>, ".incoming-<request id>").
 
 // The client's file name reduced to a safe base name (its extension helps type detection).
 std::string SafeFileName(const std::string& given) {
@@ -71,7 +71,7 @@ void Server::Impl::ListDatasets(const httplib::Request&, httplib::Response& res)
 }
 
 void Server::Impl::Upload(const httplib::Request& req, httplib::Response& res, const httplib::ContentReader& reader) {
-  const fs::path staging = UploadRoot(options_.data_dir) / (".incoming-" + Current().id);
+  const fs::path staging = UploadDir(options_.data_dir, ".incoming-" + Current().id);
   std::error_code ec;
   fs::create_directories(staging, ec);
   if (ec) return WriteError(res, {500, "internal", "cannot store the upload: " + ec.message()});
@@ -123,7 +123,7 @@ void Server::Impl::Upload(const httplib::Request& req, httplib::Response& res, c
   if (!kind.ok()) return fail({422, "bad_input", file->filename + ": " + kind.status().message()});
 
   // Parts arrive before the name is known: they move to the dataset's folder now.
-  const fs::path work = UploadRoot(options_.data_dir) / name / Current().id;
+  const fs::path work = UploadDir(options_.data_dir, name) / Current().id;
   fs::create_directories(work.parent_path(), ec);
   if (!ec) fs::rename(staging, work, ec);
   if (ec) return fail({500, "internal", "cannot store the upload: " + ec.message()});
@@ -179,15 +179,12 @@ void Server::Impl::JobEvents(const httplib::Request& req, httplib::Response& res
 void Server::Impl::DeleteDataset(const httplib::Request& req, httplib::Response& res) {
   const std::string name = req.matches[1].str();
   if (!CanSee(name, res)) return;
-  if (Status s = hub_->mutable_store()->Remove(name); !s.ok()) return WriteError(res, ErrorFromStatus(s));
-  hub_->Invalidate(name);
-  std::error_code ec;
-  fs::remove_all(UploadRoot(options_.data_dir) / name, ec);
   const llm::LlmConfig* config = models_.config ? &*models_.config : nullptr;
-  Status forgot = ForgetDatasetMemory(options_.data_dir, name, config, options_.env);
-  Status history = history_->ForgetDataset(name);
-  if (!forgot.ok() || !history.ok()) {
-    log_.Warn("dataset_removed_partly", {{"dataset", name}, {"memory", forgot.message()}, {"history", history.message()}});
+  Status s = RemoveDataset(hub_->mutable_store(), name, config, options_.env);
+  if (s.code() == Status::Code::kNotFound) return WriteError(res, ErrorFromStatus(s));
+  hub_->Invalidate(name);
+  if (!s.ok()) {
+    log_.Warn("dataset_removed_partly", {{"request_id", Current().id}, {"dataset", name}, {"message", s.message()}});
   }
   WriteJson(res, {{"deleted", name}});
 }

@@ -285,7 +285,12 @@ httplib::Server::HandlerResponse Server::Impl::PreRoute(const httplib::Request& 
       }
       auto key = keys_->Authenticate(sent);
       if (!key.ok()) {
-        WriteError(res, ApiError::Unauthorized("the API key is not valid (unknown or revoked)"));
+        WriteError(res, key.status().code() == Status::Code::kNotFound
+                            ? ApiError::Unauthorized("the API key is not valid (unknown or revoked)")
+                            : ApiError{500, "internal", "the keys could not be read; request id " + ctx.id});
+        if (key.status().code() != Status::Code::kNotFound) {
+          log_.Error("keys_unreadable", {{"request_id", ctx.id}, {"message", key.status().message()}});
+        }
         return HR::Handled;
       }
       ctx.key = std::move(*key);
