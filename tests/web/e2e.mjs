@@ -104,7 +104,7 @@ async function main() {
   await page.locator('#upload-progress-text', { hasText: 'Done' }).waitFor();
   assert.match(await report.innerText(), /customers/);
   assert.match(await report.innerText(), /1,500 rows/);
-  assert.equal(await page.inputValue('#dataset'), 'retail');
+  await page.waitForFunction(() => document.querySelector('#dataset')?.value === 'retail');
   await page.locator('#schema .schema-table .table-name', { hasText: 'customers' }).waitFor();
   await shot('upload-1280');
   log('uploaded demo/retail.zip; report and schema shown');

@@ -48,9 +48,11 @@ export function loadPlaywright() {
   }
 }
 
+// Whether the binary has `serve` (its usage lists it).
 export function hasServe(binary) {
   if (!fs.existsSync(binary)) return false;
-  return spawnSync(binary, ['serve', '--help'], { stdio: 'ignore', timeout: 10000 }).status === 0;
+  const r = spawnSync(binary, ['help'], { encoding: 'utf8', timeout: 10000 });
+  return /dataanalyst serve\b/.test(`${r.stdout}${r.stderr}`);
 }
 
 async function freePort() {
@@ -105,7 +107,7 @@ async function stopServer(child) {
   if (child.exitCode !== null || child.signalCode !== null) return;
   const gone = new Promise((r) => child.once('exit', r));
   child.kill('SIGTERM');
-  const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
+  const timer = setTimeout(() => child.kill('SIGKILL'), 3000); // a server that will not stop is not this test's subject
   await gone;
   clearTimeout(timer);
 }

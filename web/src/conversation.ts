@@ -89,8 +89,8 @@ async function ask(question: string, hooks: ConversationHooks): Promise<void> {
     if (!seen.includes(stage)) seen.push(stage);
     clear(progress, ...STAGES.filter((s) => seen.includes(s)).map((s) => h('li', { class: 'done', 'data-stage': s }, STAGE_WORDS[s])));
   };
-  const finish = (state: 'done' | 'error') => {
-    card.dataset.state = state;
+  const finish = (outcome: 'done' | 'error') => {
+    card.dataset.state = outcome;
     card.removeAttribute('aria-busy');
   };
 

@@ -85,11 +85,11 @@ async function startUpload(): Promise<void> {
     setBar('Ingesting', null);
     const job = await followJob(jobId);
     if (job.state === 'failed') throw new ApiError(422, job.error?.code ?? 'failed', job.error?.message ?? 'The ingest failed.');
-    setBar('Done', 1);
-    clear(report, ingestReport(job));
     input.value = '';
     nameInput.value = '';
-    await loadDatasets(job.dataset ?? job.report?.dataset);
+    await loadDatasets(job.dataset ?? job.report?.dataset); // the new dataset is picked before the report shows
+    setBar('Done', 1);
+    clear(report, ingestReport(job));
   } catch (e) {
     byId('upload-progress').hidden = true;
     byId('upload-progress-text').textContent = '';

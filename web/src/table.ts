@@ -15,6 +15,7 @@ export interface TableOptions {
 
 export function resultTable(opts: TableOptions): HTMLElement {
   const { columns } = opts;
+  const plain = columns.map(isIdentifierLike);
   const rows = opts.rows.slice();
   let page = 0;
   let sortCol = -1;
@@ -36,7 +37,7 @@ export function resultTable(opts: TableOptions): HTMLElement {
     const body = rows.slice(page * PAGE_SIZE, (page + 1) * PAGE_SIZE).map((r) =>
       h('tr', {}, ...columns.map((_, i) => {
         const v = r[i];
-        return h('td', { class: typeof v === 'number' ? 'num' : v === null ? 'null' : '' }, formatCell(v));
+        return h('td', { class: typeof v === 'number' ? 'num' : v === null ? 'null' : '' }, formatCell(v, plain[i]));
       })));
     clear(table, h('thead', {}, head), h('tbody', {}, ...body));
     const total = opts.rowCount ?? rows.length;
@@ -63,9 +64,17 @@ export function resultTable(opts: TableOptions): HTMLElement {
   return root;
 }
 
-function formatCell(v: Cell): string {
+// Ids, codes and years read wrong with thousands separators ("2,012"): such columns show digits as stored.
+function isIdentifierLike(column: string): boolean {
+  return /(^|[_\s(.])(id|key|code|zip|no|number|year|yr)\)?$/i.test(column) || /^(year|yr)\b/i.test(column) || column.includes('%Y');
+}
+
+function formatCell(v: Cell, plain: boolean): string {
   if (v === null || v === undefined) return 'NULL';
-  if (typeof v === 'number') return Number.isInteger(v) ? v.toLocaleString('en-US') : v.toLocaleString('en-US', { maximumFractionDigits: 6 });
+  if (typeof v === 'number') {
+    if (plain) return String(v);
+    return v.toLocaleString('en-US', { maximumFractionDigits: Number.isInteger(v) ? 0 : 4 });
+  }
   return String(v);
 }
 
