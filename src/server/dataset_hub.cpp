@@ -143,8 +143,19 @@ Result<DatasetHub::Lease> DatasetHub::Acquire(const std::string& name) {
 }
 
 Result<std::shared_ptr<const Catalog>> DatasetHub::CatalogOf(const std::string& name) {
-  DA_ASSIGN_OR_RETURN(auto version, Current(name));
-  return version->catalog;
+  DA_ASSIGN_OR_RETURN(DatasetInfo info, store_.Get(name));
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    auto it = open_.find(name);
+    if (it != open_.end() && it->second->info.version == info.version) return it->second->catalog;
+    auto cached = catalogs_.find(name);
+    if (cached != catalogs_.end() && cached->second.first == info.version) return cached->second.second;
+  }
+  DA_ASSIGN_OR_RETURN(Catalog catalog, Catalog::Load(info.catalog_path.string()));
+  auto shared = std::make_shared<const Catalog>(std::move(catalog));
+  std::lock_guard<std::mutex> lock(mu_);
+  catalogs_[name] = {info.version, shared};
+  return shared;
 }
 
 void DatasetHub::Invalidate(const std::string& name) {
@@ -152,6 +163,7 @@ void DatasetHub::Invalidate(const std::string& name) {
   {
     std::lock_guard<std::mutex> lock(mu_);
     auto it = open_.find(name);
+    catalogs_.erase(name);
     if (it == open_.end()) return;
     old = std::move(it->second);
     open_.erase(it);

@@ -76,7 +76,8 @@ class DatasetHub {
   // A session of dataset `name` (kNotFound when there is none). Waits while all its sessions
   // are leased.
   Result<Lease> Acquire(const std::string& name);
-  // The catalog of `name`'s current version without leasing a session.
+  // The catalog of `name`'s current version, without opening the dataset when it is not open
+  // (listing a data directory of many datasets reads only their catalog files, once per version).
   Result<std::shared_ptr<const Catalog>> CatalogOf(const std::string& name);
   // Forget what is open of `name` (after an upload or a removal): the next Acquire reopens it.
   void Invalidate(const std::string& name);
@@ -91,6 +92,8 @@ class DatasetHub {
   DatasetStore store_;
   std::mutex mu_;
   std::map<std::string, std::shared_ptr<Version>> open_;
+  // Catalogs read for CatalogOf of datasets not open, by name, with their version.
+  std::map<std::string, std::pair<int64_t, std::shared_ptr<const Catalog>>> catalogs_;
 };
 
 }  // namespace da::server
