@@ -214,21 +214,26 @@ async function main() {
   await page.locator('#datasets-status', { hasText: 'Deleted retail' }).waitFor();
   log('settings shown; dataset deleted');
 
-  // Served with --no-auth, the page needs no key and says authentication is off.
+  // Served with --no-auth, the page needs no key and says authentication is off. With a rate limit of
+  // 3 a minute, loading the page (settings, datasets) and the upload use it up: the upload's job events
+  // are answered 429, shown with the wait from Retry-After.
   await server.stop();
   const openDir = path.join(scratch, 'open');
   fs.mkdirSync(openDir);
   server = await startServer({ binary: args.binary, dataDir: openDir, webDist: args.webDist, noAuth: true,
-    logFile: path.join(args.artifacts, 'server-no-auth.log') });
+    rateLimit: 3, logFile: path.join(args.artifacts, 'server-no-auth.log') });
   await page.evaluate(() => sessionStorage.clear());
   await page.goto(`${server.url}/`);
   await page.locator('#app').waitFor();
   await page.locator('#auth-banner', { hasText: 'authentication is off (--no-auth)' }).waitFor();
-  await shot('no-auth-1280');
-  log('--no-auth: no key asked, the banner says so');
+  await page.setInputFiles('#upload-file', path.join(sourceDir, 'demo/retail.zip'));
+  await page.click('#upload-button');
+  await page.locator('#upload-report .error', { hasText: /rate limited\)\. Try again in \d+ s/ }).waitFor();
+  await shot('no-auth-rate-limited-1280');
+  log('--no-auth: no key asked, the banner says so; a 429 shows its Retry-After');
 
-  // Expected failures answer 401 (wrong key) and 403 (the refused DELETE); nothing else may be logged.
-  const errors = pageErrors.filter((e) => !/status of (401|403)/.test(e));
+  // Expected failures answer 401 (wrong key), 403 (the refused DELETE) and 429; nothing else may be logged.
+  const errors = pageErrors.filter((e) => !/status of (401|403|429)/.test(e));
   assert.deepEqual(errors, [], 'the page logged errors');
 }
 

@@ -80,11 +80,12 @@ export function createAdminKey(binary, dataDir) {
 }
 
 // Starts the server and waits until /api/v1/health answers. Its stdout/stderr go to `logFile`.
-export async function startServer({ binary, dataDir, webDist, logFile, noAuth }) {
+export async function startServer({ binary, dataDir, webDist, logFile, noAuth, rateLimit }) {
   const port = await freePort();
   const log = fs.openSync(logFile, 'w');
   const args = ['serve', '--host', '127.0.0.1', '--port', String(port), '--data-dir', dataDir, '--web-dir', webDist];
   if (noAuth) args.push('--no-auth');
+  if (rateLimit !== undefined) args.push('--rate-limit', String(rateLimit));
   const child = spawn(binary, args, { stdio: ['ignore', log, log] });
   let exited = null;
   child.on('exit', (code, signal) => { exited = `exited with ${code ?? signal}`; });

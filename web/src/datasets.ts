@@ -78,10 +78,11 @@ async function startUpload(): Promise<void> {
   if (nameInput.value.trim()) form.append('name', nameInput.value.trim());
   button.disabled = true;
   clear(report);
+  let jobId = '';
   try {
     setBar('Uploading', 0);
     const accepted = await upload<{ job: Job | string }>('datasets', form, (f) => setBar('Uploading', f));
-    const jobId = typeof accepted.job === 'string' ? accepted.job : accepted.job.id;
+    jobId = typeof accepted.job === 'string' ? accepted.job : accepted.job.id;
     setBar('Ingesting', null);
     const job = await followJob(jobId);
     if (job.state === 'failed') throw new ApiError(422, job.error?.code ?? 'failed', job.error?.message ?? 'The ingest failed.');
@@ -93,7 +94,8 @@ async function startUpload(): Promise<void> {
   } catch (e) {
     byId('upload-progress').hidden = true;
     byId('upload-progress-text').textContent = '';
-    clear(report, h('p', { class: 'error', role: 'alert' }, `Upload failed: ${describeError(e)}`));
+    const what = jobId ? `The upload was accepted (job ${jobId}), but following its ingest failed` : 'Upload failed';
+    clear(report, h('p', { class: 'error', role: 'alert' }, `${what}: ${describeError(e)}`));
   } finally {
     button.disabled = false;
   }

@@ -53,7 +53,7 @@ export function sqlView(sql: string, dataset: string): HTMLElement {
       try {
         const r = await post<SqlResult>('sql', { dataset, sql: text });
         clear(result,
-          h('p', { class: 'sql-ok' }, `${r.row_count ?? r.rows.length} rows`, r.elapsed_ms !== undefined ? ` in ${r.elapsed_ms.toFixed(1)} ms` : ''),
+          h('p', { class: 'sql-ok' }, `Edited SQL: ${r.row_count ?? r.rows.length} rows`, r.elapsed_ms !== undefined ? ` in ${r.elapsed_ms.toFixed(1)} ms` : ''),
           resultTable({ columns: r.columns, rows: r.rows, truncated: r.truncated, rowCount: r.row_count, filename: 'edited-query' }),
           chartView(r.chart));
       } catch (e) {
