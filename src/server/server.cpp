@@ -145,7 +145,10 @@ const std::vector<RouteInfo>& Server::Routes() {
 
 Server::Impl::Impl(ServerOptions options) : options_(std::move(options)), log_(options_.log) {}
 
-Server::Impl::~Impl() { Stop(); }
+Server::Impl::~Impl() {
+  Stop();
+  Wait();
+}
 
 Status Server::Impl::Init() {
   if (options_.no_auth && !IsLoopback(options_.host)) {
@@ -389,13 +392,11 @@ Status Server::Impl::Start() {
   return Status::Ok();
 }
 
-void Server::Impl::Stop() {
-  if (!thread_.joinable()) return;
-  http_.stop();
-  thread_.join();
-}
+// Stop may come from another thread while Wait joins: it only asks the listener to end.
+void Server::Impl::Stop() { http_.stop(); }
 
 void Server::Impl::Wait() {
+  std::lock_guard<std::mutex> lock(join_mu_);
   if (thread_.joinable()) thread_.join();
 }
 

@@ -131,6 +131,7 @@ class Server::Impl {
   std::unique_ptr<ConversationStore> conversations_;
   httplib::Server http_;
   std::thread thread_;
+  std::mutex join_mu_;
   int port_ = 0;
   std::chrono::steady_clock::time_point started_;
   std::atomic<uint64_t> next_request_{1};
