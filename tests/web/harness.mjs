@@ -67,9 +67,10 @@ async function freePort() {
   });
 }
 
-// An admin key made by the CLI, or null when `keys` is not there (the caller then serves --no-auth).
-export function createAdminKey(binary, dataDir) {
-  const r = spawnSync(binary, ['keys', 'create', '--name', 'e2e', '--admin', '--json', '--data-dir', dataDir],
+// A key made by the CLI (`keys create --name NAME ...scope`), or null when `keys` is not there
+// (the caller then serves --no-auth).
+export function createKey(binary, dataDir, name, scope = ['--admin']) {
+  const r = spawnSync(binary, ['keys', 'create', '--name', name, ...scope, '--json', '--data-dir', dataDir],
     { encoding: 'utf8', timeout: 20000 });
   if (r.status !== 0) return null;
   try {
