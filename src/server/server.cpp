@@ -184,6 +184,9 @@ Status Server::Impl::Init() {
   const int threads = options_.threads;
   http_.new_task_queue = [threads] { return new httplib::ThreadPool(static_cast<size_t>(threads)); };
   http_.set_keep_alive_max_count(100000);
+  // Headers and body go out in separate writes: with Nagle's algorithm the body waits for the
+  // client's delayed ACK (40 ms a response). Accepted sockets inherit this from the listener.
+  http_.set_tcp_nodelay(true);
   http_.set_read_timeout(10, 0);
   http_.set_write_timeout(30, 0);
   http_.set_payload_max_length(options_.max_upload_bytes);
