@@ -36,6 +36,7 @@ const dataDir = path.join(scratch, 'data');
 fs.mkdirSync(dataDir);
 const started = Date.now();
 let server = null;
+let openServer = null; // the --no-auth one
 let browser = null;
 let page = null;
 let asked = 0; // questions asked so far: the next answer's data-seq
@@ -235,13 +236,13 @@ async function main() {
   // Served with --no-auth, the page needs no key and says authentication is off. With a rate limit of
   // 3 a minute, loading the page (settings, datasets) and the upload use it up: the upload's job events
   // are answered 429, shown with the wait from Retry-After.
-  await server.stop();
+  // (A second server beside the first: stopping one while the browser holds keep-alive connections waits on them.)
   const openDir = path.join(scratch, 'open');
   fs.mkdirSync(openDir);
-  server = await startServer({ binary: args.binary, dataDir: openDir, webDist: args.webDist, noAuth: true,
+  openServer = await startServer({ binary: args.binary, dataDir: openDir, webDist: args.webDist, noAuth: true,
     rateLimit: 3, logFile: path.join(args.artifacts, 'server-no-auth.log') });
   await page.evaluate(() => sessionStorage.clear());
-  await page.goto(`${server.url}/`);
+  await page.goto(`${openServer.url}/`);
   await page.locator('#app').waitFor();
   await page.locator('#auth-banner', { hasText: 'authentication is off (--no-auth)' }).waitFor();
   await page.setInputFiles('#upload-file', path.join(sourceDir, 'demo/retail.zip'));
@@ -266,6 +267,7 @@ try {
 } finally {
   await browser?.close().catch(() => {});
   await server?.stop().catch(() => {});
+  await openServer?.stop().catch(() => {});
   fs.rmSync(scratch, { recursive: true, force: true });
 }
 process.exit(failed ? 1 : 0);

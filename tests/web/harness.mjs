@@ -109,7 +109,11 @@ async function stopServer(child) {
   if (child.exitCode !== null || child.signalCode !== null) return;
   const gone = new Promise((r) => child.once('exit', r));
   child.kill('SIGTERM');
-  const timer = setTimeout(() => child.kill('SIGKILL'), 3000); // a server that will not stop is not this test's subject
+  // A server that will not stop is not this test's subject, but it is worth saying.
+  const timer = setTimeout(() => {
+    console.log('note: the server did not stop within 3 s of SIGTERM; killed');
+    child.kill('SIGKILL');
+  }, 3000);
   await gone;
   clearTimeout(timer);
 }
