@@ -51,8 +51,8 @@ function roles(spec: VegaLiteSpec): Roles | null {
   return null;
 }
 
-// The marks that suit this chart, its own first. Pies only for one series of few, non-negative slices;
-// lines only along an ordered axis (time, ordinal or numbers).
+// The marks that suit this chart, its own first. Pies only for one series of few, non-negative slices of
+// categories; lines only along an ordered axis (time, ordinal or numbers).
 export function chartKinds(spec: VegaLiteSpec): ChartKind[] {
   const own = markOf(spec);
   const kinds: ChartKind[] = [];
@@ -64,7 +64,7 @@ export function chartKinds(spec: VegaLiteSpec): ChartKind[] {
   if (dimType !== 'quantitative') add('bar');
   if (dimType !== 'nominal') add('line');
   add('point');
-  if (!r.color && dimType !== 'quantitative' && arcFits(spec, r)) add('arc');
+  if (!r.color && dimType === 'nominal' && arcFits(spec, r)) add('arc'); // shares of categories, not of times
   return kinds;
 }
 
