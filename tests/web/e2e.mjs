@@ -205,6 +205,7 @@ async function main() {
   await card.locator('table.result tbody tr').first().waitFor();
   await page.keyboard.press('ArrowUp');
   assert.equal(await page.inputValue('#question'), 'how many orders per channel?');
+  await card.locator('.chart[data-rendered=true] svg').waitFor();
   await shot('keyboard-800');
   log(`keyboard: ${tabs} Tabs to the box, asked with Enter, Up recalled it`);
 

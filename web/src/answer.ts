@@ -12,6 +12,8 @@ export interface AnswerHooks {
   dataset: string;
   // A suggestion was clicked: put it in the question box.
   suggest: (text: string) => void;
+  // Charts already drawn for this card, by their JSON: a later stage re-renders the card without redrawing them.
+  charts?: Map<string, HTMLElement | null>;
 }
 
 export function renderAnswer(a: Answer, hooks: AnswerHooks, streaming: boolean): Child[] {
@@ -30,7 +32,7 @@ export function renderAnswer(a: Answer, hooks: AnswerHooks, streaming: boolean):
     parts.push(h('section', { class: 'rows', 'aria-label': 'Result rows' },
       resultTable({ columns: a.columns, rows: a.rows, truncated: a.truncated, rowCount: a.row_count, filename: 'answer' })));
   }
-  if (a.chart) parts.push(chartView(a.chart));
+  if (a.chart) parts.push(cachedChart(a.chart, hooks.charts));
   if (a.explanation) parts.push(h('p', { class: 'explanation' }, a.explanation));
   for (const w of a.warnings ?? []) parts.push(h('p', { class: 'warning' }, String(w)));
   if (!streaming) {
@@ -38,6 +40,14 @@ export function renderAnswer(a: Answer, hooks: AnswerHooks, streaming: boolean):
     if (a.answer_id !== undefined && a.answer_id !== null && a.answered !== false) parts.push(feedback(a, hooks.dataset));
   }
   return parts;
+}
+
+function cachedChart(chart: NonNullable<Answer['chart']>, charts?: Map<string, HTMLElement | null>): HTMLElement | null {
+  const key = JSON.stringify(chart);
+  if (charts?.has(key)) return charts.get(key) ?? null;
+  const view = chartView(chart);
+  charts?.set(key, view);
+  return view;
 }
 
 function errorText(e: Answer['error']): string {

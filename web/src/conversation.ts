@@ -84,7 +84,7 @@ async function ask(question: string, hooks: ConversationHooks): Promise<void> {
 
   const seen: string[] = [];
   let partial: Answer = { question };
-  const hookSet = { dataset, suggest: fillQuestion };
+  const hookSet = { dataset, suggest: fillQuestion, charts: new Map<string, HTMLElement | null>() };
   const showStage = (stage: string) => {
     if (!seen.includes(stage)) seen.push(stage);
     clear(progress, ...STAGES.filter((s) => seen.includes(s)).map((s) => h('li', { class: 'done', 'data-stage': s }, STAGE_WORDS[s])));
