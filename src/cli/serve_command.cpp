@@ -56,8 +56,12 @@ int ServeCommand(const Words& words) {
   FlagSpec spec;
   spec.with_value = {"host", "port", "data-dir", "config", "rate-limit", "max-upload-mb", "max-rows",
                      "timeout", "web-dir", "threads"};
-  spec.boolean = {"no-auth", "no-memory"};
+  spec.boolean = {"no-auth", "no-memory", "help"};
   auto args = Args::Parse(words, spec);
+  if (args.ok() && args->Has("help")) {
+    std::printf("%s\n", kUsage);
+    return kExitOk;
+  }
   if (!args.ok()) return ReportError(args.status(), false, true);
   if (!args->positionals().empty()) return ReportError(Status::InvalidArgument(kUsage), false, true);
   auto options = OptionsFrom(*args);

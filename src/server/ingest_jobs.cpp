@@ -87,10 +87,19 @@ void IngestJobs::Run(std::string id, IngestJobRequest request) {
     if (report.ok()) {
       j.state = "done";
       j.report = report->ToJson();
+      if (!request.input_name.empty()) j.report["input"] = request.input_name;
       j.done = j.total = std::max<uint64_t>(j.total, 1);
     } else {
       j.state = "failed";
-      j.error = report.status();
+      // The client knows its file by name, not by where the server keeps it.
+      std::string message = report.status().message();
+      std::vector<std::filesystem::path> files = request.metadata;
+      files.push_back(request.input);
+      for (const auto& file : files) {
+        const std::string dir = file.parent_path().string() + "/";
+        for (size_t at; (at = message.find(dir)) != std::string::npos;) message.erase(at, dir.size());
+      }
+      j.error = report.status().WithMessage(message);
     }
   });
   std::lock_guard<std::mutex> lock(mu_);

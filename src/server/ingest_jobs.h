@@ -25,6 +25,8 @@ namespace da::server {
 struct IngestJobRequest {
   std::string dataset;
   std::filesystem::path input;                 // the uploaded file (owned by the job from now on)
+  std::string input_name;                      // the file's name as the client gave it (reports show
+                                               // this, never the server's path)
   std::vector<std::filesystem::path> metadata;  // metadata CSVs, also owned by the job
   std::filesystem::path work_dir;              // removed when the job ends, unless the input is kept
   bool keep_input = false;                     // a SQLite upload is attached: its file must stay

@@ -83,7 +83,9 @@ void Server::Impl::Upload(const httplib::Request& req, httplib::Response& res, c
         part.field = header.name;
         part.filename = header.filename;
         if (!header.filename.empty()) {
-          part.path = staging / (std::to_string(parts.size()) + "-" + SafeFileName(header.filename));
+          // A folder per part: files keep their own names (errors name them) without colliding.
+          part.path = staging / std::to_string(parts.size()) / SafeFileName(header.filename);
+          fs::create_directories(part.path.parent_path(), ec);
           part.out = std::make_unique<std::ofstream>(part.path, std::ios::binary);
         }
         parts.push_back(std::move(part));
@@ -130,8 +132,9 @@ void Server::Impl::Upload(const httplib::Request& req, httplib::Response& res, c
   IngestJobRequest job;
   job.dataset = name;
   job.work_dir = work;
-  job.input = work / file->path.filename();
-  for (const auto* m : metadata) job.metadata.push_back(work / m->path.filename());
+  job.input = work / fs::relative(file->path, staging);
+  job.input_name = fs::path(file->filename).filename().string();
+  for (const auto* m : metadata) job.metadata.push_back(work / fs::relative(m->path, staging));
   job.keep_input = *kind == InputKind::kSqlite;
   auto id = jobs_->Start(std::move(job));
   if (!id.ok()) {

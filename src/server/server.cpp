@@ -187,6 +187,8 @@ Status Server::Impl::Init() {
   // Headers and body go out in separate writes: with Nagle's algorithm the body waits for the
   // client's delayed ACK (40 ms a response). Accepted sockets inherit this from the listener.
   http_.set_tcp_nodelay(true);
+  // An idle keep-alive connection holds a thread, and stopping waits for it: 2 s, not 5.
+  http_.set_keep_alive_timeout(2);
   http_.set_read_timeout(10, 0);
   http_.set_write_timeout(30, 0);
   http_.set_payload_max_length(options_.max_upload_bytes);
