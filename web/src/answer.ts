@@ -22,7 +22,11 @@ export function renderAnswer(a: Answer, hooks: AnswerHooks, streaming: boolean):
   if (a.resolved_question && a.resolved_question !== a.question) {
     parts.push(h('p', { class: 'resolved' }, 'Read as: ', h('q', {}, a.resolved_question)));
   }
-  if (a.restatement) parts.push(h('p', { class: 'restatement' }, 'Understood as ', h('strong', {}, a.restatement)));
+  // An unanswered question's restatement is the engine's best guess, never run: say so.
+  if (a.restatement) {
+    const lead = a.answered === false ? 'Best guess (not run): ' : 'Understood as ';
+    parts.push(h('p', { class: 'restatement' }, lead, h('strong', {}, a.restatement)));
+  }
   if ((a.source || a.cache?.hit) && a.answered !== false) parts.push(sourceBadge(a));
   if (a.answered === false) parts.push(unanswered(a, hooks));
   else if (a.message && !a.sql) parts.push(h('p', { class: 'message' }, a.message));
