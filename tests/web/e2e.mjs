@@ -167,6 +167,8 @@ async function main() {
   // An unanswered question shows the words it did not understand.
   card = await ask(UNKNOWN);
   await card.locator('.unknown-terms mark', { hasText: 'flurbiness' }).waitFor();
+  assert.equal(await card.locator('.restatement', { hasText: 'Understood as' }).count(), 0,
+    'an unanswered question is not "understood"');
   await shot('unknown-1280', card);
   log('"I don\'t understand" answer shows the unknown word');
 
