@@ -184,7 +184,8 @@ void Server::Impl::DeleteDataset(const httplib::Request& req, httplib::Response&
   if (!CanSee(name, res)) return;
   const llm::LlmConfig* config = models_.config ? &*models_.config : nullptr;
   Status s = RemoveDataset(hub_->mutable_store(), name, config, options_.env);
-  if (s.code() == Status::Code::kNotFound) return WriteError(res, ErrorFromStatus(s));
+  // As the hub's: no data directory, no other datasets' names (a scoped key must not see them).
+  if (s.code() == Status::Code::kNotFound) return WriteError(res, ApiError::NotFound("no dataset named '" + name + "'"));
   hub_->Invalidate(name);
   if (!s.ok()) {
     log_.Warn("dataset_removed_partly", {{"request_id", Current().id}, {"dataset", name}, {"message", s.message()}});
