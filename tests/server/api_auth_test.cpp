@@ -137,6 +137,35 @@ TEST_F(ApiAuthTest, ScopedKeyCannotReachAnotherDataset) {
   ExpectError(feedback, 404, "not_found", "feedback on b");
 }
 
+// A key may name a dataset that does not exist (yet): asking about it must not reveal the other
+// datasets or where the server keeps them.
+TEST_F(ApiAuthTest, MissingDatasetInScopeRevealsNoOtherDataset) {
+  const std::string key = CreateKeyWithCli(data_->path(), "ghostly", {"--admin", "--datasets", "a,ghost"});
+  auto expect_like_hidden = [&](const std::string& what, const std::function<Reply(const std::string&)>& request) {
+    Reply ghost = request("ghost");
+    Reply hidden = request("zz");  // outside the key's scope
+    ExpectError(ghost, 404, "not_found", what + " on ghost");
+    EXPECT_EQ(ghost.ErrorMessage().find(data_->path().string()), std::string::npos) << what << ": " << ghost.body;
+    EXPECT_EQ(ghost.ErrorMessage().find("known"), std::string::npos) << what << ": " << ghost.body;
+    std::string message = ghost.ErrorMessage();
+    for (size_t at; (at = message.find("'ghost'")) != std::string::npos;) message.replace(at, 7, "'zz'");
+    EXPECT_EQ(message, hidden.ErrorMessage()) << what;
+  };
+  expect_like_hidden("schema", [&](const std::string& d) { return server_->Get("/api/v1/datasets/" + d + "/schema", key); });
+  expect_like_hidden("examples", [&](const std::string& d) { return server_->Get("/api/v1/datasets/" + d + "/examples", key); });
+  expect_like_hidden("ask", [&](const std::string& d) {
+    return server_->PostJson("/api/v1/ask", {{"dataset", d}, {"question", kQuestion}}, key);
+  });
+  expect_like_hidden("sql", [&](const std::string& d) {
+    return server_->PostJson("/api/v1/sql", {{"dataset", d}, {"sql", "SELECT 1"}}, key);
+  });
+  expect_like_hidden("feedback", [&](const std::string& d) {
+    return server_->PostJson("/api/v1/feedback",
+                             {{"dataset", d}, {"verdict", "reject"}, {"question", kQuestion}, {"sql", "SELECT 1"}}, key);
+  });
+  expect_like_hidden("delete", [&](const std::string& d) { return server_->Delete("/api/v1/datasets/" + d, key); });
+}
+
 TEST_F(ApiAuthTest, ScopedAdminCannotDeleteOrUploadOutsideItsScope) {
   ExpectError(server_->Delete("/api/v1/datasets/b", admin_a_), 404, "not_found", "DELETE /datasets/b");
   ExpectError(server_->Upload({{"file", "x,y\n1,2\n", "b.csv", "text/csv"}, {"name", "b", "", ""}}, admin_a_), 404,
