@@ -77,6 +77,9 @@ void Server::Impl::Upload(const httplib::Request& req, httplib::Response& res, c
   if (ec) return WriteError(res, {500, "internal", "cannot store the upload: " + ec.message()});
   std::vector<UploadPart> parts;
   bool write_failed = false;
+  // A chunked body has no Content-Length for PreRoute to check: the limit holds as it arrives.
+  size_t received = 0;
+  bool too_large = false;
   reader(
       [&](const httplib::MultipartFormData& header) {
         UploadPart part;
@@ -92,6 +95,11 @@ void Server::Impl::Upload(const httplib::Request& req, httplib::Response& res, c
         return true;
       },
       [&](const char* data, size_t n) {
+        received += n;
+        if (received > options_.max_upload_bytes) {
+          too_large = true;
+          return false;
+        }
         UploadPart& part = parts.back();
         if (part.out) {
           part.out->write(data, static_cast<std::streamsize>(n));
@@ -108,6 +116,10 @@ void Server::Impl::Upload(const httplib::Request& req, httplib::Response& res, c
     fs::remove_all(staging, ec);
     WriteError(res, e);
   };
+  if (too_large) {
+    return fail(ApiError::PayloadTooLarge("uploads are limited to " + std::to_string(options_.max_upload_bytes >> 20) +
+                                          " MB"));
+  }
   if (write_failed) return fail({500, "internal", "cannot store the upload (disk full?)"});
   const UploadPart* file = nullptr;
   std::string name;
