@@ -159,6 +159,28 @@ TEST_F(ApiUploadTest, UploadOverMaxUploadMbIs413WithoutReadingIt) {
   EXPECT_FALSE(DatasetNames().count("big"));
 }
 
+// Without a Content-Length (chunked) the limit holds as the body arrives.
+TEST_F(ApiUploadTest, ChunkedUploadOverMaxUploadMbIs413) {
+  RawConnection c(server_->port());
+  ASSERT_TRUE(c.Send("POST /api/v1/datasets HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Api-Key: " + admin_ +
+                     "\r\nContent-Type: multipart/form-data; boundary=XyZ\r\nTransfer-Encoding: chunked\r\n\r\n"));
+  auto chunk = [](const std::string& bytes) {
+    char size[16];
+    std::snprintf(size, sizeof size, "%zx", bytes.size());
+    return std::string(size) + "\r\n" + bytes + "\r\n";
+  };
+  bool sent_all = c.SendUnlessAnswered(
+      chunk("--XyZ\r\nContent-Disposition: form-data; name=\"file\"; filename=\"huge.csv\"\r\n\r\na,b\n"));
+  std::string rows;
+  for (int i = 0; i < 16384; ++i) rows += "1,2\n";  // 64 KiB
+  for (int i = 0; sent_all && i < 40; ++i) sent_all = c.SendUnlessAnswered(chunk(rows));  // 2.5 MiB
+  if (sent_all) c.SendUnlessAnswered(chunk("\r\n--XyZ--\r\n") + "0\r\n\r\n");
+  const std::string response = c.ReadResponse();
+  ASSERT_EQ(RawStatus(response), 413) << response.substr(0, 500);
+  EXPECT_EQ(json::parse(RawBody(response), nullptr, false)["error"]["code"], "payload_too_large") << response;
+  EXPECT_FALSE(DatasetNames().count("huge"));
+}
+
 TEST_F(ApiUploadTest, UploadWithoutAFilePartIs400) {
   Reply r = server_->Upload({{"name", "nofile", "", ""}}, admin_);
   ExpectError(r, 400, "bad_request", "no file part");

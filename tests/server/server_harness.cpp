@@ -276,6 +276,23 @@ bool RawConnection::Send(const std::string& bytes) {
   return fd_ >= 0;
 }
 
+bool RawConnection::SendUnlessAnswered(const std::string& bytes, std::chrono::milliseconds timeout) {
+  const auto deadline = Clock::now() + timeout;
+  size_t sent = 0;
+  while (fd_ >= 0 && sent < bytes.size()) {
+    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now()).count();
+    if (left <= 0) return false;
+    pollfd p{fd_, POLLIN | POLLOUT, 0};
+    if (poll(&p, 1, static_cast<int>(left)) <= 0) continue;
+    if (p.revents & (POLLIN | POLLHUP | POLLERR)) return false;  // an answer (or an end) came first
+    const ssize_t n = send(fd_, bytes.data() + sent, bytes.size() - sent, MSG_NOSIGNAL | MSG_DONTWAIT);
+    if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) continue;
+    if (n <= 0) return false;
+    sent += static_cast<size_t>(n);
+  }
+  return fd_ >= 0;
+}
+
 std::string RawConnection::ReadResponse(std::chrono::milliseconds timeout) {
   std::string got;
   const auto deadline = Clock::now() + timeout;

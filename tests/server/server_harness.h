@@ -101,6 +101,9 @@ class RawConnection {
 
   bool connected() const { return fd_ >= 0; }
   bool Send(const std::string& bytes);
+  // Sends `bytes` unless the peer answers (or fails) first, without blocking on a peer that
+  // stopped reading; false when the peer answered, closed, or `timeout` passed.
+  bool SendUnlessAnswered(const std::string& bytes, std::chrono::milliseconds timeout = std::chrono::seconds(15));
   // Reads one response: its headers and Content-Length body, or until the peer closes or
   // `timeout` passes. Returns what arrived.
   std::string ReadResponse(std::chrono::milliseconds timeout = std::chrono::seconds(15));
