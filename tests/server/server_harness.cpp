@@ -324,7 +324,13 @@ int RawStatus(const std::string& response) {
 
 std::string RawBody(const std::string& response) {
   const size_t end = response.find("\r\n\r\n");
-  return end == std::string::npos ? "" : response.substr(end + 4);
+  if (end == std::string::npos) return "";
+  static const std::regex kLength(R"((^|\r\n)content-length:\s*(\d+))", std::regex::icase);
+  std::smatch m;
+  const std::string head = response.substr(0, end);
+  // Only this response's body: what a kept-alive connection sent after it is not part of it.
+  if (std::regex_search(head, m, kLength)) return response.substr(end + 4, std::stoull(m[2].str()));
+  return response.substr(end + 4);
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -114,7 +114,7 @@ class RawConnection {
 };
 // The status code of a raw response's status line ("HTTP/1.1 413 ..."), 0 if none.
 int RawStatus(const std::string& response);
-// The body after the blank line of a raw response.
+// The body of a raw response (its Content-Length bytes after the blank line, when it has one).
 std::string RawBody(const std::string& response);
 
 // Through the real CLI, against `data_dir`; each fails the calling test on error.
