@@ -158,6 +158,46 @@ TEST_F(ApiAskTest, ApprovedAnswerIsListedAsAnExample) {
   EXPECT_EQ(missing.ErrorCode(), "not_found");
 }
 
+TEST_F(ApiAskTest, RejectedAnswerIsNotGivenAgain) {
+  const std::string question = "how many customers per segment?";
+  Reply first = Ask(question);
+  ASSERT_EQ(first.json.value("answered", false), true) << first.body;
+  Reply reject = server_->PostJson(
+      "/api/v1/feedback", {{"dataset", "retail"}, {"answer_id", first.json["answer_id"]}, {"verdict", "reject"}}, user_);
+  ASSERT_EQ(reject.status, 200) << reject.body;
+  EXPECT_EQ(reject.json["entry"]["status"], "rejected");
+  Reply again = Ask(question);
+  ASSERT_EQ(again.status, 200) << again.body;
+  EXPECT_NE(again.json["source"], "cache") << again.body;
+  EXPECT_EQ(again.json["cache"]["hit"], false) << again.body;
+}
+
+// A conversation that cannot be read: the JSON answer is an error, the stream's only event is
+// `error`.
+TEST_F(ApiAskTest, UnreadableConversationIsAnErrorEvent) {
+  ASSERT_EQ(Ask("how many orders?", {{"conversation", "broken"}}).status, 200);
+  int corrupted = 0;
+  for (const auto& entry : std::filesystem::directory_iterator(data_->path() / "conversations")) {
+    const std::string name = entry.path().filename().string();
+    if (name.size() > 12 && name.compare(name.size() - 12, 12, "-broken.json") == 0) {
+      WriteFile(entry.path(), "{not json");
+      ++corrupted;
+    }
+  }
+  ASSERT_EQ(corrupted, 1);
+  Reply streamed = server_->PostJson(
+      "/api/v1/ask", {{"dataset", "retail"}, {"question", "and in 2023?"}, {"conversation", "broken"}}, user_,
+      {{"Accept", "text/event-stream"}});
+  ASSERT_EQ(streamed.status, 200) << streamed.body;
+  const auto events = ParseSse(streamed.body);
+  ASSERT_EQ(EventNames(events), std::vector<std::string>{"error"}) << streamed.body;
+  EXPECT_TRUE(events[0].data["error"]["code"].is_string()) << streamed.body;
+  EXPECT_TRUE(events[0].data["error"]["message"].is_string()) << streamed.body;
+  Reply plain = Ask("and in 2023?", {{"conversation", "broken"}});
+  EXPECT_GE(plain.status, 400) << plain.body;
+  EXPECT_FALSE(plain.ErrorCode().empty()) << plain.body;
+}
+
 TEST_F(ApiAskTest, FollowUpIsReadInItsConversation) {
   Reply first = Ask("how many orders were placed in 2024?", {{"conversation", "chat-1"}});
   ASSERT_EQ(first.status, 200) << first.body;
@@ -309,8 +349,12 @@ TEST_F(ApiAskTest, EachRequestIsLoggedWithItsIdKeyRouteAndStatus) {
 
 TEST_F(ApiAskTest, SecretsAndQuestionsStayOutOfLogsAndResponses) {
   const std::string question = "how many customers live in zanzibarville?";
+  Reply row = Sql("SELECT email FROM customers ORDER BY customer_id LIMIT 1");
+  ASSERT_EQ(row.status, 200) << row.body;
+  const std::string email = row.json["rows"][0][0];
   std::vector<Reply> replies = {
       Ask(question),
+      Ask("which customers have the email " + email + "?"),
       server_->Get("/api/v1/settings", user_),
       server_->Get("/api/v1/keys", admin_),
       server_->Get("/api/v1/metrics", user_),  // 403
@@ -331,6 +375,7 @@ TEST_F(ApiAskTest, SecretsAndQuestionsStayOutOfLogsAndResponses) {
   EXPECT_EQ(log.find(admin_), std::string::npos);
   EXPECT_EQ(log.find(user_.substr(3, 16)), std::string::npos);  // not even a part of it
   EXPECT_EQ(log.find("zanzibarville"), std::string::npos) << "the question was logged";
+  EXPECT_EQ(log.find(email), std::string::npos) << "a row was logged";
 }
 
 // --- metrics

@@ -1,6 +1,7 @@
 // Keys, admin routes, dataset scopes, rate limits and --no-auth, against the real server.
 #include <gtest/gtest.h>
 
+#include <regex>
 #include <set>
 
 #include "server/server_harness.h"
@@ -221,9 +222,35 @@ TEST_F(ApiAuthTest, RateLimitedKeyGets429WithRetryAfterAndOthersDoNot) {
   ASSERT_FALSE(retry.empty());
   EXPECT_GE(std::stoi(retry), 1);
   EXPECT_LE(std::stoi(retry), 60);
+  EXPECT_FALSE(over.Header("X-Request-Id").empty());
   // Other keys and public routes are not affected.
   EXPECT_EQ(server_->Get("/api/v1/settings", alice_).status, 200);
   EXPECT_EQ(server_->Get("/api/v1/health").status, 200);
+  // Counted, and logged under the key's name.
+  Reply metrics = server_->Get("/api/v1/metrics", root_);
+  EXPECT_TRUE(std::regex_search(metrics.body, std::regex("\ndataanalyst_rate_limited_total [1-9]"))) << metrics.body;
+  const json line = server_->RequestLogLine(over.Header("X-Request-Id"));
+  EXPECT_EQ(line.value("status", 0), 429) << line;
+  EXPECT_EQ(line.value("key", ""), "limited") << line;
+}
+
+// Conversations are private to a key: another key using the same id starts afresh.
+TEST_F(ApiAuthTest, ConversationIdsArePrivateToAKey) {
+  Reply first = server_->PostJson("/api/v1/ask", {{"dataset", "a"}, {"question", kQuestion}, {"conversation", "shared"}},
+                                  alice_);
+  ASSERT_EQ(first.status, 200) << first.body;
+  auto follow_up = [&](const std::string& key) {
+    Reply r = server_->PostJson("/api/v1/ask", {{"dataset", "a"}, {"question", "and for 2011?"}, {"conversation", "shared"}},
+                                key);
+    EXPECT_EQ(r.status, 200) << r.body;
+    return r.json;
+  };
+  const json other = follow_up(scoped_a_);
+  EXPECT_EQ(other["follow_up"]["kind"], "standalone") << other;
+  EXPECT_EQ(other["resolved_question"], "and for 2011?") << other;
+  const json mine = follow_up(alice_);
+  EXPECT_EQ(mine["follow_up"]["kind"], "resolved") << mine;
+  EXPECT_EQ(mine["resolved_question"], "What were total sales in 2011?") << mine;
 }
 
 TEST_F(ApiAuthTest, NoAuthIsRefusedOffLoopback) {

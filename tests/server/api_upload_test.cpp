@@ -143,6 +143,7 @@ TEST_F(ApiUploadTest, JsonBodyOverOneMebibyteIs413WithoutReadingIt) {
       PartialRequest("/api/v1/ask", "application/json", (size_t{1} << 20) + 1, R"({"dataset": "sales", "question": ")");
   ASSERT_EQ(RawStatus(response), 413) << response;
   EXPECT_EQ(json::parse(RawBody(response), nullptr, false)["error"]["code"], "payload_too_large") << response;
+  EXPECT_NE(response.find("\r\nX-Request-Id: "), std::string::npos) << response;
   // Exactly 1 MiB is within the limit (a real body: malformed JSON, so 400 rather than 413).
   Reply at_limit = Ask(std::string(size_t{1} << 20, ' '));
   EXPECT_EQ(at_limit.status, 400) << at_limit.body.substr(0, 200);
@@ -250,7 +251,15 @@ TEST_F(ApiUploadTest, FailedReUploadKeepsThePreviousVersion) {
 // --- uploads that work
 
 TEST_F(ApiUploadTest, ZipUploadStreamsProgressThenDoneAndCanBeDeleted) {
-  json job = UploadOk(ReadFile(RetailZip()), "retail.zip", "shop");
+  const auto metadata = SourceDir() / "demo" / "metadata";
+  Reply accepted = server_->Upload({{"file", ReadFile(RetailZip()), "retail.zip", "application/zip"},
+                                    {"name", "shop", "", ""},
+                                    {"metadata", ReadFile(metadata / "tables.csv"), "tables.csv", "text/csv"},
+                                    {"metadata", ReadFile(metadata / "columns.csv"), "columns.csv", "text/csv"},
+                                    {"metadata", ReadFile(metadata / "metrics.csv"), "metrics.csv", "text/csv"}},
+                                   admin_);
+  ASSERT_EQ(accepted.status, 202) << accepted.body;
+  const json job = accepted.json["job"];
   ASSERT_TRUE(job.contains("id")) << job;
   EXPECT_EQ(job["dataset"], "shop");
   Reply events = server_->Get("/api/v1/jobs/" + job["id"].get<std::string>() + "/events", admin_);
@@ -278,6 +287,15 @@ TEST_F(ApiUploadTest, ZipUploadStreamsProgressThenDoneAndCanBeDeleted) {
   EXPECT_DOUBLE_EQ(done["progress"]["fraction"].get<double>(), 1.0);
   EXPECT_TRUE(DatasetNames().count("shop"));
   EXPECT_EQ(TableNames("shop"), (std::set<std::string>{"customers", "order_items", "orders", "products"}));
+  EXPECT_EQ(done["report"]["tables"].size(), 4u) << done["report"];
+  // The metadata parts described it.
+  Reply schema = server_->Get("/api/v1/datasets/shop/schema", admin_);
+  EXPECT_EQ(schema.json["metrics"].size(), 3u);
+  for (const auto& t : schema.json["tables"]) {
+    if (t["name"] != "orders") continue;
+    EXPECT_EQ(t["label"], "Orders");
+    EXPECT_FALSE(t["description"].get<std::string>().empty());
+  }
   // A finished job's stream sends its last event at once.
   Reply again = server_->Get("/api/v1/jobs/" + job["id"].get<std::string>() + "/events", admin_);
   EXPECT_EQ(EventNames(ParseSse(again.body)), std::vector<std::string>{"done"});
@@ -317,6 +335,40 @@ TEST_F(ApiUploadTest, SqliteUploadIsAttached) {
 
   ASSERT_EQ(server_->Delete("/api/v1/datasets/music", admin_).status, 200);
   ExpectError(server_->Get("/api/v1/datasets/music/schema", admin_), 404, "not_found", "schema after delete");
+}
+
+// Deleting a dataset forgets its examples and its history: a new dataset of the same name
+// starts empty.
+TEST_F(ApiUploadTest, DeleteForgetsTheDatasetsMemoryAndHistory) {
+  const std::string csv = "region,amount\nnorth,10\nsouth,20\n";
+  ASSERT_EQ(WaitForJob(*server_, admin_, UploadOk(csv, "memo.csv")["id"])["state"], "done");
+  Reply ask = server_->PostJson("/api/v1/ask", {{"dataset", "memo"}, {"question", "what is the total amount?"}}, admin_);
+  ASSERT_EQ(ask.status, 200) << ask.body;
+  ASSERT_EQ(ask.json["answered"], true) << ask.body;
+  ASSERT_EQ(server_->PostJson("/api/v1/feedback",
+                              {{"dataset", "memo"}, {"answer_id", ask.json["answer_id"]}, {"verdict", "approve"}}, admin_)
+                .status,
+            200);
+  ASSERT_EQ(server_->Get("/api/v1/datasets/memo/examples", admin_).json["examples"].size(), 1u);
+  ASSERT_EQ(server_->Get("/api/v1/history?dataset=memo", admin_).json["items"].size(), 1u);
+
+  ASSERT_EQ(server_->Delete("/api/v1/datasets/memo", admin_).status, 200);
+  ASSERT_EQ(WaitForJob(*server_, admin_, UploadOk(csv, "memo.csv")["id"])["state"], "done");
+  Reply examples = server_->Get("/api/v1/datasets/memo/examples", admin_);
+  EXPECT_EQ(examples.json["examples"].size(), 0u) << examples.body;
+  Reply history = server_->Get("/api/v1/history?dataset=memo", admin_);
+  EXPECT_EQ(history.json["items"].size(), 0u) << history.body;
+  Reply again = server_->PostJson("/api/v1/ask", {{"dataset", "memo"}, {"question", "what is the total amount?"}}, admin_);
+  EXPECT_EQ(again.json["source"], "engine") << again.body;  // not remembered from before
+}
+
+TEST_F(ApiUploadTest, MetricsCountIngestJobsByOutcome) {
+  ASSERT_EQ(WaitForJob(*server_, admin_, UploadOk("p,q\n1,2\n", "good.csv")["id"])["state"], "done");
+  ASSERT_EQ(WaitForJob(*server_, admin_, UploadOk("p,q\n1,2\n3\n", "bad.csv")["id"])["state"], "failed");
+  Reply m = server_->Get("/api/v1/metrics", admin_);
+  ASSERT_EQ(m.status, 200);
+  EXPECT_NE(m.body.find("dataanalyst_ingest_jobs_total{state=\"done\"} "), std::string::npos) << m.body;
+  EXPECT_NE(m.body.find("dataanalyst_ingest_jobs_total{state=\"failed\"} "), std::string::npos) << m.body;
 }
 
 TEST_F(ApiUploadTest, UnknownJobIs404) {
