@@ -163,6 +163,46 @@ TEST_F(ApiRoutesTest, UnknownPathIs404AndOtherMethodIs405WithAllow) {
   EXPECT_EQ(method.status, 405) << method.body;
   EXPECT_EQ(method.ErrorCode(), "method_not_allowed");
   EXPECT_EQ(method.Header("Allow"), "GET");
+  Reply with_param = server_->PostJson("/api/v1/datasets/retail/schema", json::object(), admin_);
+  EXPECT_EQ(with_param.status, 405) << with_param.body;
+  EXPECT_EQ(with_param.Header("Allow"), "GET");
+  Reply two = server_->Delete("/api/v1/datasets", admin_);
+  EXPECT_EQ(two.status, 405) << two.body;
+  EXPECT_EQ(two.Header("Allow"), "GET, POST");
+}
+
+// Names that are not dataset names are refused or not found, never an internal error, and
+// never reach a file outside the data directory.
+TEST_F(ApiRoutesTest, OddDatasetNamesAreRefused) {
+  for (const std::string name : {"..", "%2e%2e", "..%2F..%2Fetc", "a%20b", ".uploads", "retail%00", "R%C3%A9tail"}) {
+    Reply r = server_->Get("/api/v1/datasets/" + name + "/schema", user_);
+    EXPECT_TRUE(r.status == 400 || r.status == 404) << name << ": " << r.status << " " << r.body;
+    EXPECT_TRUE(r.ErrorCode() == "bad_request" || r.ErrorCode() == "not_found") << name << ": " << r.body;
+  }
+  Reply long_name = server_->PostJson("/api/v1/ask", {{"dataset", std::string(65, 'a')}, {"question", "how many?"}}, user_);
+  EXPECT_EQ(long_name.status, 400) << long_name.body;
+  Reply long_question = server_->PostJson("/api/v1/ask", {{"dataset", "retail"}, {"question", std::string(2001, 'a')}}, user_);
+  EXPECT_EQ(long_question.status, 400) << long_question.body;
+  EXPECT_EQ(long_question.ErrorCode(), "bad_request");
+}
+
+TEST_F(ApiRoutesTest, KeyRequestsAreChecked) {
+  auto expect = [&](const Reply& r, int status, const std::string& code, const std::string& what) {
+    EXPECT_EQ(r.status, status) << what << ": " << r.body;
+    EXPECT_EQ(r.ErrorCode(), code) << what << ": " << r.body;
+  };
+  expect(server_->PostJson("/api/v1/keys", {{"name", "has space"}}, admin_), 400, "bad_request", "name with a space");
+  expect(server_->PostJson("/api/v1/keys", {{"name", "k1"}, {"datasets", "retail"}}, admin_), 400, "bad_request",
+         "datasets as a string");
+  expect(server_->PostJson("/api/v1/keys", {{"name", "k2"}, {"rate_limit_per_minute", -1}}, admin_), 400,
+         "bad_request", "negative rate limit");
+  expect(server_->Delete("/api/v1/keys/nobody", admin_), 404, "not_found", "revoking an unknown key");
+  // A revoked key is listed as revoked.
+  ASSERT_EQ(server_->PostJson("/api/v1/keys", {{"name", "gone"}}, admin_).status, 201);
+  ASSERT_EQ(server_->Delete("/api/v1/keys/gone", admin_).status, 200);
+  for (const auto& k : server_->Get("/api/v1/keys", admin_).json["keys"]) {
+    if (k["name"] == "gone") EXPECT_EQ(k["revoked"], true) << k;
+  }
 }
 
 TEST_F(ApiRoutesTest, MetricsNeedAnAdminAndArePrometheusText) {

@@ -371,6 +371,18 @@ TEST_F(ApiUploadTest, MetricsCountIngestJobsByOutcome) {
   EXPECT_NE(m.body.find("dataanalyst_ingest_jobs_total{state=\"failed\"} "), std::string::npos) << m.body;
 }
 
+// The client's file name is reduced to a base name: it cannot place a file anywhere.
+TEST_F(ApiUploadTest, UploadFileNameCannotEscapeTheDataDirectory) {
+  const auto outside = data_->path().parent_path() / "escape.csv";
+  ASSERT_FALSE(std::filesystem::exists(outside));
+  json job = UploadOk("e,f\n1,2\n", "../../escape.csv");
+  EXPECT_EQ(job["dataset"], "escape");
+  EXPECT_EQ(WaitForJob(*server_, admin_, job["id"])["state"], "done");
+  EXPECT_FALSE(std::filesystem::exists(outside));
+  EXPECT_FALSE(std::filesystem::exists(data_->path() / "escape.csv"));
+  EXPECT_TRUE(DatasetNames().count("escape"));
+}
+
 TEST_F(ApiUploadTest, UnknownJobIs404) {
   ExpectError(server_->Get("/api/v1/jobs/j999999", admin_), 404, "not_found", "unknown job");
   ExpectError(server_->Get("/api/v1/jobs/j999999/events", admin_), 404, "not_found", "unknown job's events");
