@@ -259,6 +259,8 @@ TEST_F(ApiUploadTest, ZipUploadStreamsProgressThenDoneAndCanBeDeleted) {
                                     {"metadata", ReadFile(metadata / "metrics.csv"), "metrics.csv", "text/csv"}},
                                    admin_);
   ASSERT_EQ(accepted.status, 202) << accepted.body;
+  const json openapi = server_->Get("/api/v1/openapi.json").json;
+  ExpectMatchesOpenApi(openapi, "POST", "/api/v1/datasets", 202, accepted.json);
   const json job = accepted.json["job"];
   ASSERT_TRUE(job.contains("id")) << job;
   EXPECT_EQ(job["dataset"], "shop");
@@ -284,6 +286,7 @@ TEST_F(ApiUploadTest, ZipUploadStreamsProgressThenDoneAndCanBeDeleted) {
 
   json done = WaitForJob(*server_, admin_, job["id"]);
   EXPECT_EQ(done["state"], "done");
+  ExpectMatchesOpenApi(openapi, "GET", "/api/v1/jobs/{id}", 200, done);
   EXPECT_DOUBLE_EQ(done["progress"]["fraction"].get<double>(), 1.0);
   EXPECT_TRUE(DatasetNames().count("shop"));
   EXPECT_EQ(TableNames("shop"), (std::set<std::string>{"customers", "order_items", "orders", "products"}));
@@ -303,6 +306,7 @@ TEST_F(ApiUploadTest, ZipUploadStreamsProgressThenDoneAndCanBeDeleted) {
   Reply deleted = server_->Delete("/api/v1/datasets/shop", admin_);
   ASSERT_EQ(deleted.status, 200) << deleted.body;
   EXPECT_EQ(deleted.json, json({{"deleted", "shop"}}));
+  ExpectMatchesOpenApi(openapi, "DELETE", "/api/v1/datasets/{name}", 200, deleted.json);
   ExpectError(server_->Get("/api/v1/datasets/shop/schema", admin_), 404, "not_found", "schema after delete");
   EXPECT_FALSE(DatasetNames().count("shop"));
   ExpectError(server_->Delete("/api/v1/datasets/shop", admin_), 404, "not_found", "second delete");
