@@ -162,8 +162,9 @@ TEST_F(ApiAskTest, RejectedAnswerIsNotGivenAgain) {
   const std::string question = "how many customers per segment?";
   Reply first = Ask(question);
   ASSERT_EQ(first.json.value("answered", false), true) << first.body;
-  Reply reject = server_->PostJson(
-      "/api/v1/feedback", {{"dataset", "retail"}, {"answer_id", first.json["answer_id"]}, {"verdict", "reject"}}, user_);
+  Reply reject =
+      server_->PostJson("/api/v1/feedback",
+                        {{"dataset", "retail"}, {"answer_id", first.json["answer_id"]}, {"verdict", "reject"}}, user_);
   ASSERT_EQ(reject.status, 200) << reject.body;
   EXPECT_EQ(reject.json["entry"]["status"], "rejected");
   Reply again = Ask(question);
@@ -185,9 +186,9 @@ TEST_F(ApiAskTest, UnreadableConversationIsAnErrorEvent) {
     }
   }
   ASSERT_EQ(corrupted, 1);
-  Reply streamed = server_->PostJson(
-      "/api/v1/ask", {{"dataset", "retail"}, {"question", "and in 2023?"}, {"conversation", "broken"}}, user_,
-      {{"Accept", "text/event-stream"}});
+  Reply streamed = server_->PostJson("/api/v1/ask",
+                                     {{"dataset", "retail"}, {"question", "and in 2023?"}, {"conversation", "broken"}},
+                                     user_, {{"Accept", "text/event-stream"}});
   ASSERT_EQ(streamed.status, 200) << streamed.body;
   const auto events = ParseSse(streamed.body);
   ASSERT_EQ(EventNames(events), std::vector<std::string>{"error"}) << streamed.body;
@@ -285,7 +286,7 @@ TEST_F(ApiAskTest, QueryStopsWhenItsClientGoesAway) {
                        "\r\nContent-Type: application/json\r\nContent-Length: " + std::to_string(body.size()) +
                        "\r\n\r\n" + body));
     std::this_thread::sleep_for(std::chrono::milliseconds(300));  // the query is running
-  }  // closed
+  }                                                               // closed
   const json line = server_->WaitForLogLine(
       [](const json& l) { return l.value("event", "") == "request" && l.value("key", "") == "leaver"; },
       std::chrono::seconds(10));
@@ -324,7 +325,8 @@ TEST_F(ApiAskTest, EachRequestIsLoggedWithItsIdKeyRouteAndStatus) {
   requests.push_back({server_->Get("/api/v1/health"), "", "/api/v1/health", "GET"});
   requests.push_back({server_->Get("/api/v1/settings", user_), "alice", "/api/v1/settings", "GET"});
   requests.push_back({Ask("how many customers are there?"), "alice", "/api/v1/ask", "POST"});
-  requests.push_back({server_->Get("/api/v1/datasets/nope/schema", user_), "alice", "/api/v1/datasets/{name}/schema", "GET"});
+  requests.push_back(
+      {server_->Get("/api/v1/datasets/nope/schema", user_), "alice", "/api/v1/datasets/{name}/schema", "GET"});
   requests.push_back({server_->Get("/api/v1/metrics", user_), "alice", "/api/v1/metrics", "GET"});
   requests.push_back({server_->Get("/api/v1/datasets", "da_wrong"), "", "/api/v1/datasets", "GET"});
   requests.push_back({server_->Get("/api/v1/nowhere", user_), "", "unmatched", "GET"});
@@ -334,7 +336,9 @@ TEST_F(ApiAskTest, EachRequestIsLoggedWithItsIdKeyRouteAndStatus) {
     ASSERT_FALSE(id.empty()) << e.route;
     ids.insert(id);
     const json line = server_->RequestLogLine(id);
-    ASSERT_FALSE(line.is_null()) << "no log line for " << id << " (" << e.route << ")" << e.reply.status << " " << e.reply.body << "\n" << server_->Stderr();
+    ASSERT_FALSE(line.is_null()) << "no log line for " << id << " (" << e.route << ")" << e.reply.status << " "
+                                 << e.reply.body << "\n"
+                                 << server_->Stderr();
     EXPECT_EQ(line["route"], e.route) << line;
     EXPECT_EQ(line["method"], e.method) << line;
     EXPECT_EQ(line["status"], e.reply.status) << line;
@@ -360,7 +364,7 @@ TEST_F(ApiAskTest, SecretsAndQuestionsStayOutOfLogsAndResponses) {
       server_->Get("/api/v1/metrics", user_),  // 403
       server_->Get("/api/v1/history", user_),
       server_->Get("/api/v1/datasets/nope/schema", user_),
-      server_->PostJson("/api/v1/ask", {{"dataset", "retail"}}, user_),  // 400
+      server_->PostJson("/api/v1/ask", {{"dataset", "retail"}}, user_),                    // 400
       server_->Get("/api/v1/settings", "", {{"Authorization", "Bearer " + user_ + "x"}}),  // 401
   };
   for (const auto& r : replies) {
@@ -387,14 +391,18 @@ TEST_F(ApiAskTest, MetricsCountRequestsAnswersStagesAndCacheHits) {
   Reply r = server_->Get("/api/v1/metrics", admin_);
   ASSERT_EQ(r.status, 200) << r.body;
   const std::string& m = r.body;
-  EXPECT_TRUE(std::regex_search(m, std::regex(R"re(dataanalyst_requests_total\{route="/api/v1/ask",method="POST",status="200"\} [1-9])re")))
+  EXPECT_TRUE(std::regex_search(
+      m, std::regex(R"re(dataanalyst_requests_total\{route="/api/v1/ask",method="POST",status="200"\} [1-9])re")))
       << m;
   EXPECT_TRUE(std::regex_search(m, std::regex(R"re(dataanalyst_answers_total\{source="engine"\} [1-9])re"))) << m;
   EXPECT_TRUE(std::regex_search(m, std::regex(R"re(dataanalyst_answers_total\{source="cache"\} [1-9])re"))) << m;
-  EXPECT_TRUE(std::regex_search(m, std::regex(R"re(dataanalyst_ask_stage_seconds_bucket\{stage="engine",le="[^"]+"\} [1-9])re")))
+  EXPECT_TRUE(std::regex_search(
+      m, std::regex(R"re(dataanalyst_ask_stage_seconds_bucket\{stage="engine",le="[^"]+"\} [1-9])re")))
       << m;
-  EXPECT_TRUE(std::regex_search(m, std::regex(R"re(dataanalyst_ask_stage_seconds_count\{stage="total"\} [1-9])re"))) << m;
-  EXPECT_TRUE(std::regex_search(m, std::regex(R"re(dataanalyst_request_duration_seconds_bucket\{route="/api/v1/ask")re")))
+  EXPECT_TRUE(std::regex_search(m, std::regex(R"re(dataanalyst_ask_stage_seconds_count\{stage="total"\} [1-9])re")))
+      << m;
+  EXPECT_TRUE(
+      std::regex_search(m, std::regex(R"re(dataanalyst_request_duration_seconds_bucket\{route="/api/v1/ask")re")))
       << m;
   std::smatch ratio;
   ASSERT_TRUE(std::regex_search(m, ratio, std::regex(R"(\ndataanalyst_cache_hit_ratio ([0-9.eE+-]+)\n)"))) << m;

@@ -41,12 +41,6 @@ class ApiAuthTest : public ::testing::Test {
   }
   void SetUp() override { ASSERT_NE(server_, nullptr) << "the server did not start"; }
 
-  static void ExpectError(const Reply& r, int status, const std::string& code, const std::string& what) {
-    EXPECT_EQ(r.status, status) << what << ": " << r.body;
-    EXPECT_EQ(r.ErrorCode(), code) << what << ": " << r.body;
-    EXPECT_FALSE(r.ErrorMessage().empty()) << what;
-  }
-
   static TempDir* data_;
   static ServerProcess* server_;
   static std::string root_, alice_, scoped_a_, scoped_b_, admin_a_, limited_, doomed_;
@@ -57,22 +51,22 @@ std::string ApiAuthTest::root_, ApiAuthTest::alice_, ApiAuthTest::scoped_a_, Api
     ApiAuthTest::admin_a_, ApiAuthTest::limited_, ApiAuthTest::doomed_;
 
 TEST_F(ApiAuthTest, NoKeyIsUnauthorized) {
-  ExpectError(server_->Get("/api/v1/datasets"), 401, "unauthorized", "GET /datasets");
-  ExpectError(server_->PostJson("/api/v1/ask", {{"dataset", "a"}, {"question", kQuestion}}, ""), 401, "unauthorized",
-              "POST /ask");
-  ExpectError(server_->Get("/api/v1/datasets", "", {{"Authorization", "Basic " + alice_}}), 401, "unauthorized",
-              "a key sent as Basic");
+  ExpectApiError(server_->Get("/api/v1/datasets"), 401, "unauthorized", "GET /datasets");
+  ExpectApiError(server_->PostJson("/api/v1/ask", {{"dataset", "a"}, {"question", kQuestion}}, ""), 401, "unauthorized",
+                 "POST /ask");
+  ExpectApiError(server_->Get("/api/v1/datasets", "", {{"Authorization", "Basic " + alice_}}), 401, "unauthorized",
+                 "a key sent as Basic");
   EXPECT_EQ(server_->Get("/api/v1/health").status, 200);
   EXPECT_EQ(server_->Get("/api/v1/openapi.json").status, 200);
 }
 
 TEST_F(ApiAuthTest, UnknownKeyIsUnauthorized) {
-  ExpectError(server_->Get("/api/v1/datasets", "da_not_a_key"), 401, "unauthorized", "made-up key");
+  ExpectApiError(server_->Get("/api/v1/datasets", "da_not_a_key"), 401, "unauthorized", "made-up key");
   std::string near = alice_;
   near.back() = near.back() == 'a' ? 'b' : 'a';
-  ExpectError(server_->Get("/api/v1/datasets", near), 401, "unauthorized", "key with its last character changed");
-  ExpectError(server_->Get("/api/v1/datasets", "", {{"Authorization", "Bearer da_not_a_key"}}), 401, "unauthorized",
-              "made-up bearer");
+  ExpectApiError(server_->Get("/api/v1/datasets", near), 401, "unauthorized", "key with its last character changed");
+  ExpectApiError(server_->Get("/api/v1/datasets", "", {{"Authorization", "Bearer da_not_a_key"}}), 401, "unauthorized",
+                 "made-up bearer");
 }
 
 TEST_F(ApiAuthTest, BearerKeyWorks) {
@@ -84,21 +78,21 @@ TEST_F(ApiAuthTest, BearerKeyWorks) {
 TEST_F(ApiAuthTest, KeyRevokedByTheCliIsRefusedAtItsNextRequest) {
   ASSERT_EQ(server_->Get("/api/v1/settings", doomed_).status, 200);
   RevokeKeyWithCli(data_->path(), "doomed");
-  ExpectError(server_->Get("/api/v1/settings", doomed_), 401, "unauthorized", "revoked key");
-  ExpectError(server_->Get("/api/v1/settings", "", {{"Authorization", "Bearer " + doomed_}}), 401, "unauthorized",
-              "revoked key as bearer");
+  ExpectApiError(server_->Get("/api/v1/settings", doomed_), 401, "unauthorized", "revoked key");
+  ExpectApiError(server_->Get("/api/v1/settings", "", {{"Authorization", "Bearer " + doomed_}}), 401, "unauthorized",
+                 "revoked key as bearer");
 }
 
 TEST_F(ApiAuthTest, NonAdminKeyIsForbiddenOnAdminRoutes) {
-  ExpectError(server_->Get("/api/v1/keys", alice_), 403, "forbidden", "GET /keys");
-  ExpectError(server_->PostJson("/api/v1/keys", {{"name", "sneaky"}}, alice_), 403, "forbidden", "POST /keys");
-  ExpectError(server_->Delete("/api/v1/keys/root", alice_), 403, "forbidden", "DELETE /keys/root");
-  ExpectError(server_->Get("/api/v1/metrics", alice_), 403, "forbidden", "GET /metrics");
-  ExpectError(server_->Upload({{"file", "x,y\n1,2\n", "c.csv", "text/csv"}}, alice_), 403, "forbidden",
-              "POST /datasets");
-  ExpectError(server_->Delete("/api/v1/datasets/a", alice_), 403, "forbidden", "DELETE /datasets/a");
-  ExpectError(server_->Get("/api/v1/jobs/j1", alice_), 403, "forbidden", "GET /jobs/j1");
-  ExpectError(server_->Get("/api/v1/jobs/j1/events", alice_), 403, "forbidden", "GET /jobs/j1/events");
+  ExpectApiError(server_->Get("/api/v1/keys", alice_), 403, "forbidden", "GET /keys");
+  ExpectApiError(server_->PostJson("/api/v1/keys", {{"name", "sneaky"}}, alice_), 403, "forbidden", "POST /keys");
+  ExpectApiError(server_->Delete("/api/v1/keys/root", alice_), 403, "forbidden", "DELETE /keys/root");
+  ExpectApiError(server_->Get("/api/v1/metrics", alice_), 403, "forbidden", "GET /metrics");
+  ExpectApiError(server_->Upload({{"file", "x,y\n1,2\n", "c.csv", "text/csv"}}, alice_), 403, "forbidden",
+                 "POST /datasets");
+  ExpectApiError(server_->Delete("/api/v1/datasets/a", alice_), 403, "forbidden", "DELETE /datasets/a");
+  ExpectApiError(server_->Get("/api/v1/jobs/j1", alice_), 403, "forbidden", "GET /jobs/j1");
+  ExpectApiError(server_->Get("/api/v1/jobs/j1/events", alice_), 403, "forbidden", "GET /jobs/j1/events");
   // Nothing happened: the key was not made and the dataset is still there.
   EXPECT_EQ(server_->Get("/api/v1/datasets/a/schema", alice_).status, 200);
   Reply keys = server_->Get("/api/v1/keys", root_);
@@ -115,27 +109,30 @@ TEST_F(ApiAuthTest, ScopedKeyCannotReachAnotherDataset) {
   auto expect_hidden = [&](const std::string& what, const std::function<Reply(const std::string&)>& request) {
     Reply b = request("b");
     Reply none = request("zz");
-    ExpectError(b, 404, "not_found", what + " on b");
+    ExpectApiError(b, 404, "not_found", what + " on b");
     std::string message = b.ErrorMessage();
     for (size_t at; (at = message.find("'b'")) != std::string::npos;) message.replace(at, 3, "'zz'");
     EXPECT_EQ(message, none.ErrorMessage()) << what << ": b's 404 differs from a missing dataset's";
     Reply a = request("a");
     EXPECT_TRUE(a.status == 200 || a.status == 202) << what << " on a: " << a.status << " " << a.body;
   };
-  expect_hidden("schema", [&](const std::string& d) { return server_->Get("/api/v1/datasets/" + d + "/schema", scoped_a_); });
-  expect_hidden("examples", [&](const std::string& d) { return server_->Get("/api/v1/datasets/" + d + "/examples", scoped_a_); });
+  expect_hidden("schema",
+                [&](const std::string& d) { return server_->Get("/api/v1/datasets/" + d + "/schema", scoped_a_); });
+  expect_hidden("examples",
+                [&](const std::string& d) { return server_->Get("/api/v1/datasets/" + d + "/examples", scoped_a_); });
   expect_hidden("ask", [&](const std::string& d) {
     return server_->PostJson("/api/v1/ask", {{"dataset", d}, {"question", kQuestion}}, scoped_a_);
   });
   expect_hidden("sql", [&](const std::string& d) {
     return server_->PostJson("/api/v1/sql", {{"dataset", d}, {"sql", "SELECT 1"}}, scoped_a_);
   });
-  expect_hidden("history", [&](const std::string& d) { return server_->Get("/api/v1/history?dataset=" + d, scoped_a_); });
+  expect_hidden("history",
+                [&](const std::string& d) { return server_->Get("/api/v1/history?dataset=" + d, scoped_a_); });
   // Feedback: a notes-only rejection needs no answer id, so it reaches the dataset check.
   Reply feedback = server_->PostJson(
       "/api/v1/feedback", {{"dataset", "b"}, {"verdict", "reject"}, {"question", kQuestion}, {"sql", "SELECT 1"}},
       scoped_a_);
-  ExpectError(feedback, 404, "not_found", "feedback on b");
+  ExpectApiError(feedback, 404, "not_found", "feedback on b");
 }
 
 // A key may name a dataset that does not exist (yet): asking about it must not reveal the other
@@ -145,15 +142,17 @@ TEST_F(ApiAuthTest, MissingDatasetInScopeRevealsNoOtherDataset) {
   auto expect_like_hidden = [&](const std::string& what, const std::function<Reply(const std::string&)>& request) {
     Reply ghost = request("ghost");
     Reply hidden = request("zz");  // outside the key's scope
-    ExpectError(ghost, 404, "not_found", what + " on ghost");
+    ExpectApiError(ghost, 404, "not_found", what + " on ghost");
     EXPECT_EQ(ghost.ErrorMessage().find(data_->path().string()), std::string::npos) << what << ": " << ghost.body;
     EXPECT_EQ(ghost.ErrorMessage().find("known"), std::string::npos) << what << ": " << ghost.body;
     std::string message = ghost.ErrorMessage();
     for (size_t at; (at = message.find("'ghost'")) != std::string::npos;) message.replace(at, 7, "'zz'");
     EXPECT_EQ(message, hidden.ErrorMessage()) << what;
   };
-  expect_like_hidden("schema", [&](const std::string& d) { return server_->Get("/api/v1/datasets/" + d + "/schema", key); });
-  expect_like_hidden("examples", [&](const std::string& d) { return server_->Get("/api/v1/datasets/" + d + "/examples", key); });
+  expect_like_hidden("schema",
+                     [&](const std::string& d) { return server_->Get("/api/v1/datasets/" + d + "/schema", key); });
+  expect_like_hidden("examples",
+                     [&](const std::string& d) { return server_->Get("/api/v1/datasets/" + d + "/examples", key); });
   expect_like_hidden("ask", [&](const std::string& d) {
     return server_->PostJson("/api/v1/ask", {{"dataset", d}, {"question", kQuestion}}, key);
   });
@@ -161,16 +160,16 @@ TEST_F(ApiAuthTest, MissingDatasetInScopeRevealsNoOtherDataset) {
     return server_->PostJson("/api/v1/sql", {{"dataset", d}, {"sql", "SELECT 1"}}, key);
   });
   expect_like_hidden("feedback", [&](const std::string& d) {
-    return server_->PostJson("/api/v1/feedback",
-                             {{"dataset", d}, {"verdict", "reject"}, {"question", kQuestion}, {"sql", "SELECT 1"}}, key);
+    return server_->PostJson(
+        "/api/v1/feedback", {{"dataset", d}, {"verdict", "reject"}, {"question", kQuestion}, {"sql", "SELECT 1"}}, key);
   });
   expect_like_hidden("delete", [&](const std::string& d) { return server_->Delete("/api/v1/datasets/" + d, key); });
 }
 
 TEST_F(ApiAuthTest, ScopedAdminCannotDeleteOrUploadOutsideItsScope) {
-  ExpectError(server_->Delete("/api/v1/datasets/b", admin_a_), 404, "not_found", "DELETE /datasets/b");
-  ExpectError(server_->Upload({{"file", "x,y\n1,2\n", "b.csv", "text/csv"}, {"name", "b", "", ""}}, admin_a_), 404,
-              "not_found", "upload as b");
+  ExpectApiError(server_->Delete("/api/v1/datasets/b", admin_a_), 404, "not_found", "DELETE /datasets/b");
+  ExpectApiError(server_->Upload({{"file", "x,y\n1,2\n", "b.csv", "text/csv"}, {"name", "b", "", ""}}, admin_a_), 404,
+                 "not_found", "upload as b");
   Reply b = server_->Get("/api/v1/datasets/b/schema", root_);
   ASSERT_EQ(b.status, 200) << b.body;
   EXPECT_EQ(b.json["tables"][0]["row_count"], 9);  // the upload did not replace it
@@ -198,24 +197,25 @@ TEST_F(ApiAuthTest, HistoryShowsOnlyThisKeysQuestions) {
 }
 
 TEST_F(ApiAuthTest, AnswerOfAnotherDatasetIsNotFoundInFeedback) {
-  Reply ask = server_->PostJson("/api/v1/ask", {{"dataset", "a"}, {"question", "What were total sales in 2012?"}},
-                                scoped_a_);
+  Reply ask =
+      server_->PostJson("/api/v1/ask", {{"dataset", "a"}, {"question", "What were total sales in 2012?"}}, scoped_a_);
   ASSERT_EQ(ask.status, 200) << ask.body;
   const int64_t id = ask.json.value("answer_id", int64_t{0});
   ASSERT_GT(id, 0) << ask.body;
   auto feedback = [&](const std::string& dataset, const std::string& key) {
-    return server_->PostJson("/api/v1/feedback", {{"dataset", dataset}, {"answer_id", id}, {"verdict", "approve"}}, key);
+    return server_->PostJson("/api/v1/feedback", {{"dataset", dataset}, {"answer_id", id}, {"verdict", "approve"}},
+                             key);
   };
-  ExpectError(feedback("b", scoped_b_), 404, "not_found", "a's answer as b's, by b's key");
-  ExpectError(feedback("a", scoped_b_), 404, "not_found", "a's answer by b's key");
-  ExpectError(feedback("b", alice_), 404, "not_found", "a's answer as b's, by an all-datasets key");
+  ExpectApiError(feedback("b", scoped_b_), 404, "not_found", "a's answer as b's, by b's key");
+  ExpectApiError(feedback("a", scoped_b_), 404, "not_found", "a's answer by b's key");
+  ExpectApiError(feedback("b", alice_), 404, "not_found", "a's answer as b's, by an all-datasets key");
   EXPECT_EQ(server_->Get("/api/v1/datasets/b/examples", root_).json["examples"].size(), 0u);
 }
 
 TEST_F(ApiAuthTest, RateLimitedKeyGets429WithRetryAfterAndOthersDoNot) {
   for (int i = 0; i < 3; ++i) ASSERT_EQ(server_->Get("/api/v1/settings", limited_).status, 200) << "request " << i + 1;
   Reply over = server_->Get("/api/v1/settings", limited_);
-  ExpectError(over, 429, "rate_limited", "4th request");
+  ExpectApiError(over, 429, "rate_limited", "4th request");
   EXPECT_NE(over.ErrorMessage().find("limited"), std::string::npos) << over.body;  // names the key
   EXPECT_EQ(over.body.find(limited_), std::string::npos);
   const std::string retry = over.Header("Retry-After");
@@ -236,12 +236,12 @@ TEST_F(ApiAuthTest, RateLimitedKeyGets429WithRetryAfterAndOthersDoNot) {
 
 // Conversations are private to a key: another key using the same id starts afresh.
 TEST_F(ApiAuthTest, ConversationIdsArePrivateToAKey) {
-  Reply first = server_->PostJson("/api/v1/ask", {{"dataset", "a"}, {"question", kQuestion}, {"conversation", "shared"}},
-                                  alice_);
+  Reply first =
+      server_->PostJson("/api/v1/ask", {{"dataset", "a"}, {"question", kQuestion}, {"conversation", "shared"}}, alice_);
   ASSERT_EQ(first.status, 200) << first.body;
   auto follow_up = [&](const std::string& key) {
-    Reply r = server_->PostJson("/api/v1/ask", {{"dataset", "a"}, {"question", "and for 2011?"}, {"conversation", "shared"}},
-                                key);
+    Reply r = server_->PostJson("/api/v1/ask",
+                                {{"dataset", "a"}, {"question", "and for 2011?"}, {"conversation", "shared"}}, key);
     EXPECT_EQ(r.status, 200) << r.body;
     return r.json;
   };
@@ -255,7 +255,8 @@ TEST_F(ApiAuthTest, ConversationIdsArePrivateToAKey) {
 
 TEST_F(ApiAuthTest, NoAuthIsRefusedOffLoopback) {
   TempDir dir;
-  CommandResult r = RunCli({"serve", "--no-auth", "--host", "0.0.0.0", "--port", "0", "--data-dir", dir.path().string()});
+  CommandResult r =
+      RunCli({"serve", "--no-auth", "--host", "0.0.0.0", "--port", "0", "--data-dir", dir.path().string()});
   EXPECT_NE(r.exit_code, 0);
   EXPECT_NE(r.err.find("--no-auth"), std::string::npos) << r.err;
   EXPECT_NE(r.err.find("loopback"), std::string::npos) << r.err;

@@ -100,15 +100,15 @@ TEST_F(ApiRoutesTest, AskSqlFeedbackExamplesAndHistory) {
   const int64_t answer_id = ask.json["answer_id"].get<int64_t>();
   EXPECT_GT(answer_id, 0);
 
-  Reply sql = server_->PostJson("/api/v1/sql", {{"dataset", "retail"}, {"sql", "SELECT count(*) AS n FROM customers"}},
-                                user_);
+  Reply sql =
+      server_->PostJson("/api/v1/sql", {{"dataset", "retail"}, {"sql", "SELECT count(*) AS n FROM customers"}}, user_);
   ASSERT_EQ(sql.status, 200) << sql.body;
   EXPECT_EQ(sql.json["columns"], json::array({"n"}));
   EXPECT_GT(sql.json["rows"][0][0].get<int64_t>(), 0);
   EXPECT_EQ(sql.json["truncated"], false);
 
-  Reply feedback = server_->PostJson(
-      "/api/v1/feedback", {{"dataset", "retail"}, {"answer_id", answer_id}, {"verdict", "approve"}}, user_);
+  Reply feedback = server_->PostJson("/api/v1/feedback",
+                                     {{"dataset", "retail"}, {"answer_id", answer_id}, {"verdict", "approve"}}, user_);
   ASSERT_EQ(feedback.status, 200) << feedback.body;
   EXPECT_EQ(feedback.json["entry"]["status"], "approved");
   EXPECT_EQ(feedback.json["entry"]["id"], answer_id);
@@ -179,24 +179,23 @@ TEST_F(ApiRoutesTest, OddDatasetNamesAreRefused) {
     EXPECT_TRUE(r.status == 400 || r.status == 404) << name << ": " << r.status << " " << r.body;
     EXPECT_TRUE(r.ErrorCode() == "bad_request" || r.ErrorCode() == "not_found") << name << ": " << r.body;
   }
-  Reply long_name = server_->PostJson("/api/v1/ask", {{"dataset", std::string(65, 'a')}, {"question", "how many?"}}, user_);
+  Reply long_name =
+      server_->PostJson("/api/v1/ask", {{"dataset", std::string(65, 'a')}, {"question", "how many?"}}, user_);
   EXPECT_EQ(long_name.status, 400) << long_name.body;
-  Reply long_question = server_->PostJson("/api/v1/ask", {{"dataset", "retail"}, {"question", std::string(2001, 'a')}}, user_);
+  Reply long_question =
+      server_->PostJson("/api/v1/ask", {{"dataset", "retail"}, {"question", std::string(2001, 'a')}}, user_);
   EXPECT_EQ(long_question.status, 400) << long_question.body;
   EXPECT_EQ(long_question.ErrorCode(), "bad_request");
 }
 
 TEST_F(ApiRoutesTest, KeyRequestsAreChecked) {
-  auto expect = [&](const Reply& r, int status, const std::string& code, const std::string& what) {
-    EXPECT_EQ(r.status, status) << what << ": " << r.body;
-    EXPECT_EQ(r.ErrorCode(), code) << what << ": " << r.body;
-  };
-  expect(server_->PostJson("/api/v1/keys", {{"name", "has space"}}, admin_), 400, "bad_request", "name with a space");
-  expect(server_->PostJson("/api/v1/keys", {{"name", "k1"}, {"datasets", "retail"}}, admin_), 400, "bad_request",
-         "datasets as a string");
-  expect(server_->PostJson("/api/v1/keys", {{"name", "k2"}, {"rate_limit_per_minute", -1}}, admin_), 400,
-         "bad_request", "negative rate limit");
-  expect(server_->Delete("/api/v1/keys/nobody", admin_), 404, "not_found", "revoking an unknown key");
+  ExpectApiError(server_->PostJson("/api/v1/keys", {{"name", "has space"}}, admin_), 400, "bad_request",
+                 "name with a space");
+  ExpectApiError(server_->PostJson("/api/v1/keys", {{"name", "k1"}, {"datasets", "retail"}}, admin_), 400,
+                 "bad_request", "datasets as a string");
+  ExpectApiError(server_->PostJson("/api/v1/keys", {{"name", "k2"}, {"rate_limit_per_minute", -1}}, admin_), 400,
+                 "bad_request", "negative rate limit");
+  ExpectApiError(server_->Delete("/api/v1/keys/nobody", admin_), 404, "not_found", "revoking an unknown key");
   // A revoked key is listed as revoked.
   ASSERT_EQ(server_->PostJson("/api/v1/keys", {{"name", "gone"}}, admin_).status, 201);
   ASSERT_EQ(server_->Delete("/api/v1/keys/gone", admin_).status, 200);
@@ -251,7 +250,8 @@ TEST_F(ApiRoutesTest, EveryDocumentedRouteIsServed) {
       ++probed;
       ASSERT_NE(r.status, 0) << method << " " << path;
       EXPECT_NE(r.status, 405) << method << " " << path << ": " << r.body;
-      EXPECT_FALSE(r.status == 404 && r.ErrorMessage().rfind("no route", 0) == 0) << method << " " << path << ": " << r.body;
+      EXPECT_FALSE(r.status == 404 && r.ErrorMessage().rfind("no route", 0) == 0)
+          << method << " " << path << ": " << r.body;
     }
   }
   EXPECT_EQ(probed, 18);
@@ -273,9 +273,10 @@ TEST_F(ApiRoutesTest, ResponsesHaveTheirSchemasRequiredProperties) {
   const Reply unanswered =
       server_->PostJson("/api/v1/ask", {{"dataset", "retail"}, {"question", "average flurbiness of customers"}}, user_);
   check("POST", "/api/v1/ask", 200, unanswered);
-  check("POST", "/api/v1/sql", 200,
-        server_->PostJson("/api/v1/sql", {{"dataset", "retail"}, {"sql", "SELECT country, count(*) FROM customers GROUP BY 1"}},
-                          user_));
+  check(
+      "POST", "/api/v1/sql", 200,
+      server_->PostJson("/api/v1/sql",
+                        {{"dataset", "retail"}, {"sql", "SELECT country, count(*) FROM customers GROUP BY 1"}}, user_));
   check("GET", "/api/v1/history", 200, server_->Get("/api/v1/history", user_));
   check("GET", "/api/v1/keys", 200, server_->Get("/api/v1/keys", admin_));
   check("POST", "/api/v1/keys", 201, server_->PostJson("/api/v1/keys", {{"name", "schema-check"}}, admin_));

@@ -32,10 +32,6 @@ class ApiUploadTest : public ::testing::Test {
   }
   void SetUp() override { ASSERT_NE(server_, nullptr) << "the server did not start"; }
 
-  static void ExpectError(const Reply& r, int status, const std::string& code, const std::string& what) {
-    EXPECT_EQ(r.status, status) << what << ": " << r.body;
-    EXPECT_EQ(r.ErrorCode(), code) << what << ": " << r.body;
-  }
   static Reply Ask(const std::string& body, const std::string& content_type = "application/json") {
     return server_->Post("/api/v1/ask", body, content_type, admin_);
   }
@@ -67,8 +63,8 @@ class ApiUploadTest : public ::testing::Test {
                                     const std::string& sent) {
     RawConnection c(server_->port());
     EXPECT_TRUE(c.connected());
-    c.Send("POST " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Api-Key: " + admin_ + "\r\nContent-Type: " + content_type +
-           "\r\nContent-Length: " + std::to_string(length) + "\r\n\r\n" + sent);
+    c.Send("POST " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Api-Key: " + admin_ +
+           "\r\nContent-Type: " + content_type + "\r\nContent-Length: " + std::to_string(length) + "\r\n\r\n" + sent);
     return c.ReadResponse();
   }
 
@@ -83,18 +79,18 @@ std::string ApiUploadTest::admin_;
 // --- JSON bodies
 
 TEST_F(ApiUploadTest, MalformedAndNonObjectJsonAre400) {
-  ExpectError(Ask(R"({"dataset": "sales", "question": )"), 400, "bad_request", "truncated JSON");
-  ExpectError(Ask("not json at all"), 400, "bad_request", "not JSON");
-  ExpectError(Ask(R"(["sales", "how many?"])"), 400, "bad_request", "an array");
-  ExpectError(Ask(R"("sales")"), 400, "bad_request", "a string");
+  ExpectApiError(Ask(R"({"dataset": "sales", "question": )"), 400, "bad_request", "truncated JSON");
+  ExpectApiError(Ask("not json at all"), 400, "bad_request", "not JSON");
+  ExpectApiError(Ask(R"(["sales", "how many?"])"), 400, "bad_request", "an array");
+  ExpectApiError(Ask(R"("sales")"), 400, "bad_request", "a string");
   Reply empty = Ask("");
-  ExpectError(empty, 400, "bad_request", "an empty body");
+  ExpectApiError(empty, 400, "bad_request", "an empty body");
 }
 
 TEST_F(ApiUploadTest, MissingOrMistypedFieldsAre400AndNameTheField) {
   auto expect_field = [&](const json& body, const std::string& field) {
     Reply r = server_->PostJson("/api/v1/ask", body, admin_);
-    ExpectError(r, 400, "bad_request", body.dump());
+    ExpectApiError(r, 400, "bad_request", body.dump());
     EXPECT_NE(r.ErrorMessage().find("'" + field + "'"), std::string::npos) << r.body;
   };
   expect_field({{"dataset", "sales"}}, "question");
@@ -106,23 +102,23 @@ TEST_F(ApiUploadTest, MissingOrMistypedFieldsAre400AndNameTheField) {
   expect_field({{"dataset", "sales"}, {"question", "how many?"}, {"max_rows", 100001}}, "max_rows");
   expect_field({{"dataset", "sales"}, {"question", "how many?"}, {"conversation", 7}}, "conversation");
   Reply sql = server_->PostJson("/api/v1/sql", {{"dataset", "sales"}, {"sql", json::array()}}, admin_);
-  ExpectError(sql, 400, "bad_request", "sql as an array");
-  Reply verdict = server_->PostJson("/api/v1/feedback", {{"dataset", "sales"}, {"answer_id", 1}, {"verdict", "maybe"}},
-                                    admin_);
-  ExpectError(verdict, 400, "bad_request", "verdict maybe");
-  Reply id = server_->PostJson("/api/v1/feedback", {{"dataset", "sales"}, {"answer_id", "1"}, {"verdict", "approve"}},
-                               admin_);
-  ExpectError(id, 400, "bad_request", "answer_id as a string");
-  ExpectError(server_->Get("/api/v1/history?limit=zero", admin_), 400, "bad_request", "history limit");
-  ExpectError(server_->PostJson("/api/v1/keys", {{"name", "x"}, {"admin", "yes"}}, admin_), 400, "bad_request",
-              "admin as a string");
+  ExpectApiError(sql, 400, "bad_request", "sql as an array");
+  Reply verdict =
+      server_->PostJson("/api/v1/feedback", {{"dataset", "sales"}, {"answer_id", 1}, {"verdict", "maybe"}}, admin_);
+  ExpectApiError(verdict, 400, "bad_request", "verdict maybe");
+  Reply id =
+      server_->PostJson("/api/v1/feedback", {{"dataset", "sales"}, {"answer_id", "1"}, {"verdict", "approve"}}, admin_);
+  ExpectApiError(id, 400, "bad_request", "answer_id as a string");
+  ExpectApiError(server_->Get("/api/v1/history?limit=zero", admin_), 400, "bad_request", "history limit");
+  ExpectApiError(server_->PostJson("/api/v1/keys", {{"name", "x"}, {"admin", "yes"}}, admin_), 400, "bad_request",
+                 "admin as a string");
 }
 
 TEST_F(ApiUploadTest, WrongContentTypeIs415) {
-  ExpectError(Ask(R"({"dataset": "sales", "question": "how many?"})", "text/plain"), 415, "unsupported_media_type",
-              "JSON as text/plain");
-  ExpectError(server_->PostJson("/api/v1/datasets", {{"file", "x"}}, admin_), 415, "unsupported_media_type",
-              "upload as JSON");
+  ExpectApiError(Ask(R"({"dataset": "sales", "question": "how many?"})", "text/plain"), 415, "unsupported_media_type",
+                 "JSON as text/plain");
+  ExpectApiError(server_->PostJson("/api/v1/datasets", {{"file", "x"}}, admin_), 415, "unsupported_media_type",
+                 "upload as JSON");
 }
 
 TEST_F(ApiUploadTest, JsonBodyWithoutContentLengthIs411) {
@@ -131,7 +127,8 @@ TEST_F(ApiUploadTest, JsonBodyWithoutContentLengthIs411) {
   char size[16];
   std::snprintf(size, sizeof size, "%zx", body.size());
   c.Send("POST /api/v1/ask HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Api-Key: " + admin_ +
-         "\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n" + size + "\r\n" + body + "\r\n0\r\n\r\n");
+         "\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n" + size + "\r\n" + body +
+         "\r\n0\r\n\r\n");
   const std::string response = c.ReadResponse();
   EXPECT_EQ(RawStatus(response), 411) << response;
   EXPECT_EQ(json::parse(RawBody(response), nullptr, false)["error"]["code"], "length_required") << response;
@@ -153,8 +150,8 @@ TEST_F(ApiUploadTest, UploadOverMaxUploadMbIs413WithoutReadingIt) {
   const std::string head =
       "--XyZ\r\nContent-Disposition: form-data; name=\"file\"; filename=\"big.csv\"\r\nContent-Type: text/csv\r\n\r\n"
       "a,b\n1,2\n";
-  const std::string response = PartialRequest("/api/v1/datasets", "multipart/form-data; boundary=XyZ",
-                                              (size_t{2} << 20), head);
+  const std::string response =
+      PartialRequest("/api/v1/datasets", "multipart/form-data; boundary=XyZ", (size_t{2} << 20), head);
   ASSERT_EQ(RawStatus(response), 413) << response;
   EXPECT_EQ(json::parse(RawBody(response), nullptr, false)["error"]["code"], "payload_too_large") << response;
   EXPECT_FALSE(DatasetNames().count("big"));
@@ -173,7 +170,7 @@ TEST_F(ApiUploadTest, ChunkedUploadOverMaxUploadMbIs413) {
   bool sent_all = c.SendUnlessAnswered(
       chunk("--XyZ\r\nContent-Disposition: form-data; name=\"file\"; filename=\"huge.csv\"\r\n\r\na,b\n"));
   std::string rows;
-  for (int i = 0; i < 16384; ++i) rows += "1,2\n";  // 64 KiB
+  for (int i = 0; i < 16384; ++i) rows += "1,2\n";                                        // 64 KiB
   for (int i = 0; sent_all && i < 40; ++i) sent_all = c.SendUnlessAnswered(chunk(rows));  // 2.5 MiB
   if (sent_all) c.SendUnlessAnswered(chunk("\r\n--XyZ--\r\n") + "0\r\n\r\n");
   const std::string response = c.ReadResponse();
@@ -185,12 +182,12 @@ TEST_F(ApiUploadTest, ChunkedUploadOverMaxUploadMbIs413) {
 
 TEST_F(ApiUploadTest, UploadWithoutAFilePartIs400) {
   Reply r = server_->Upload({{"name", "nofile", "", ""}}, admin_);
-  ExpectError(r, 400, "bad_request", "no file part");
+  ExpectApiError(r, 400, "bad_request", "no file part");
   EXPECT_NE(r.ErrorMessage().find("'file'"), std::string::npos) << r.body;
   Reply other = server_->Upload({{"data", "a,b\n1,2\n", "x.csv", "text/csv"}}, admin_);
-  ExpectError(other, 400, "bad_request", "file under another field name");
-  ExpectError(server_->Upload({{"file", "a\n1\n", "ok.csv", "text/csv"}, {"name", "Bad Name!", "", ""}}, admin_), 400,
-              "bad_request", "invalid dataset name");
+  ExpectApiError(other, 400, "bad_request", "file under another field name");
+  ExpectApiError(server_->Upload({{"file", "a\n1\n", "ok.csv", "text/csv"}, {"name", "Bad Name!", "", ""}}, admin_),
+                 400, "bad_request", "invalid dataset name");
   EXPECT_FALSE(DatasetNames().count("nofile"));
 }
 
@@ -207,7 +204,7 @@ TEST_F(ApiUploadTest, CsvWithARaggedRowFailsItsJobAndPublishesNothing) {
   EXPECT_NE(message.find("towns.csv"), std::string::npos) << message;
   EXPECT_NE(message.find("3"), std::string::npos) << message;  // the ragged line
   EXPECT_FALSE(DatasetNames().count("towns"));
-  ExpectError(server_->Get("/api/v1/datasets/towns/schema", admin_), 404, "not_found", "schema of a failed upload");
+  ExpectApiError(server_->Get("/api/v1/datasets/towns/schema", admin_), 404, "not_found", "schema of a failed upload");
 }
 
 TEST_F(ApiUploadTest, GarbageUploadIsBadInput) {
@@ -221,7 +218,7 @@ TEST_F(ApiUploadTest, GarbageUploadIsBadInput) {
     EXPECT_EQ(done["error"]["code"], "bad_input") << done;
     EXPECT_NE(done["error"].value("message", "").find("noise.bin"), std::string::npos) << done;
   } else {
-    ExpectError(r, 422, "bad_input", "garbage");
+    ExpectApiError(r, 422, "bad_input", "garbage");
     EXPECT_NE(r.ErrorMessage().find("noise.bin"), std::string::npos) << r.body;
   }
   EXPECT_FALSE(DatasetNames().count("noise"));
@@ -243,7 +240,8 @@ TEST_F(ApiUploadTest, FailedReUploadKeepsThePreviousVersion) {
     EXPECT_EQ(d["rows"], 2) << d;
   }
   EXPECT_TRUE(found) << list.body;
-  Reply rows = server_->PostJson("/api/v1/sql", {{"dataset", "keep"}, {"sql", "SELECT k, v FROM kv ORDER BY k"}}, admin_);
+  Reply rows =
+      server_->PostJson("/api/v1/sql", {{"dataset", "keep"}, {"sql", "SELECT k, v FROM kv ORDER BY k"}}, admin_);
   ASSERT_EQ(rows.status, 200) << rows.body;
   EXPECT_EQ(rows.json["rows"], json::parse(R"([["a", 1], ["b", 2]])"));
 }
@@ -307,9 +305,9 @@ TEST_F(ApiUploadTest, ZipUploadStreamsProgressThenDoneAndCanBeDeleted) {
   ASSERT_EQ(deleted.status, 200) << deleted.body;
   EXPECT_EQ(deleted.json, json({{"deleted", "shop"}}));
   ExpectMatchesOpenApi(openapi, "DELETE", "/api/v1/datasets/{name}", 200, deleted.json);
-  ExpectError(server_->Get("/api/v1/datasets/shop/schema", admin_), 404, "not_found", "schema after delete");
+  ExpectApiError(server_->Get("/api/v1/datasets/shop/schema", admin_), 404, "not_found", "schema after delete");
   EXPECT_FALSE(DatasetNames().count("shop"));
-  ExpectError(server_->Delete("/api/v1/datasets/shop", admin_), 404, "not_found", "second delete");
+  ExpectApiError(server_->Delete("/api/v1/datasets/shop", admin_), 404, "not_found", "second delete");
 }
 
 TEST_F(ApiUploadTest, SqliteUploadIsAttached) {
@@ -317,13 +315,14 @@ TEST_F(ApiUploadTest, SqliteUploadIsAttached) {
   const auto path = dir.path() / "music.sqlite";
   sqlite3* db = nullptr;
   ASSERT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
-  ASSERT_EQ(sqlite3_exec(db,
-                         "CREATE TABLE singer (singer_id INTEGER PRIMARY KEY, name TEXT, country TEXT);"
-                         "CREATE TABLE concert (concert_id INTEGER PRIMARY KEY, singer_id INTEGER REFERENCES singer(singer_id),"
-                         " year INTEGER);"
-                         "INSERT INTO singer VALUES (1, 'Ana', 'Spain'), (2, 'Bo', 'Sweden');"
-                         "INSERT INTO concert VALUES (1, 1, 2020), (2, 1, 2021), (3, 2, 2021);",
-                         nullptr, nullptr, nullptr),
+  ASSERT_EQ(sqlite3_exec(
+                db,
+                "CREATE TABLE singer (singer_id INTEGER PRIMARY KEY, name TEXT, country TEXT);"
+                "CREATE TABLE concert (concert_id INTEGER PRIMARY KEY, singer_id INTEGER REFERENCES singer(singer_id),"
+                " year INTEGER);"
+                "INSERT INTO singer VALUES (1, 'Ana', 'Spain'), (2, 'Bo', 'Sweden');"
+                "INSERT INTO concert VALUES (1, 1, 2020), (2, 1, 2021), (3, 2, 2021);",
+                nullptr, nullptr, nullptr),
             SQLITE_OK);
   sqlite3_close(db);
 
@@ -338,7 +337,7 @@ TEST_F(ApiUploadTest, SqliteUploadIsAttached) {
   EXPECT_EQ(rows.json["rows"][0][0], 2);
 
   ASSERT_EQ(server_->Delete("/api/v1/datasets/music", admin_).status, 200);
-  ExpectError(server_->Get("/api/v1/datasets/music/schema", admin_), 404, "not_found", "schema after delete");
+  ExpectApiError(server_->Get("/api/v1/datasets/music/schema", admin_), 404, "not_found", "schema after delete");
 }
 
 // Deleting a dataset forgets its examples and its history: a new dataset of the same name
@@ -346,11 +345,13 @@ TEST_F(ApiUploadTest, SqliteUploadIsAttached) {
 TEST_F(ApiUploadTest, DeleteForgetsTheDatasetsMemoryAndHistory) {
   const std::string csv = "region,amount\nnorth,10\nsouth,20\n";
   ASSERT_EQ(WaitForJob(*server_, admin_, UploadOk(csv, "memo.csv")["id"])["state"], "done");
-  Reply ask = server_->PostJson("/api/v1/ask", {{"dataset", "memo"}, {"question", "what is the total amount?"}}, admin_);
+  Reply ask =
+      server_->PostJson("/api/v1/ask", {{"dataset", "memo"}, {"question", "what is the total amount?"}}, admin_);
   ASSERT_EQ(ask.status, 200) << ask.body;
   ASSERT_EQ(ask.json["answered"], true) << ask.body;
-  ASSERT_EQ(server_->PostJson("/api/v1/feedback",
-                              {{"dataset", "memo"}, {"answer_id", ask.json["answer_id"]}, {"verdict", "approve"}}, admin_)
+  ASSERT_EQ(server_
+                ->PostJson("/api/v1/feedback",
+                           {{"dataset", "memo"}, {"answer_id", ask.json["answer_id"]}, {"verdict", "approve"}}, admin_)
                 .status,
             200);
   ASSERT_EQ(server_->Get("/api/v1/datasets/memo/examples", admin_).json["examples"].size(), 1u);
@@ -362,7 +363,8 @@ TEST_F(ApiUploadTest, DeleteForgetsTheDatasetsMemoryAndHistory) {
   EXPECT_EQ(examples.json["examples"].size(), 0u) << examples.body;
   Reply history = server_->Get("/api/v1/history?dataset=memo", admin_);
   EXPECT_EQ(history.json["items"].size(), 0u) << history.body;
-  Reply again = server_->PostJson("/api/v1/ask", {{"dataset", "memo"}, {"question", "what is the total amount?"}}, admin_);
+  Reply again =
+      server_->PostJson("/api/v1/ask", {{"dataset", "memo"}, {"question", "what is the total amount?"}}, admin_);
   EXPECT_EQ(again.json["source"], "engine") << again.body;  // not remembered from before
 }
 
@@ -388,8 +390,8 @@ TEST_F(ApiUploadTest, UploadFileNameCannotEscapeTheDataDirectory) {
 }
 
 TEST_F(ApiUploadTest, UnknownJobIs404) {
-  ExpectError(server_->Get("/api/v1/jobs/j999999", admin_), 404, "not_found", "unknown job");
-  ExpectError(server_->Get("/api/v1/jobs/j999999/events", admin_), 404, "not_found", "unknown job's events");
+  ExpectApiError(server_->Get("/api/v1/jobs/j999999", admin_), 404, "not_found", "unknown job");
+  ExpectApiError(server_->Get("/api/v1/jobs/j999999/events", admin_), 404, "not_found", "unknown job's events");
 }
 
 }  // namespace

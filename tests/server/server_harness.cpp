@@ -2,6 +2,7 @@
 
 #include <arpa/inet.h>
 #include <fcntl.h>
+#include <gtest/gtest.h>
 #include <netinet/in.h>
 #include <poll.h>
 #include <signal.h>
@@ -9,8 +10,6 @@
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
-
-#include <gtest/gtest.h>
 
 #include <cstring>
 #include <fstream>
@@ -79,12 +78,19 @@ std::string Reply::ErrorMessage() const {
   return json["error"].value("message", "");
 }
 
+void ExpectApiError(const Reply& r, int status, const std::string& code, const std::string& what) {
+  EXPECT_EQ(r.status, status) << what << ": " << r.body;
+  EXPECT_EQ(r.ErrorCode(), code) << what << ": " << r.body;
+  EXPECT_FALSE(r.ErrorMessage().empty()) << what << ": " << r.body;
+}
+
 std::vector<SseEvent> ParseSse(const std::string& text) {
   std::vector<SseEvent> events;
   std::istringstream in(text);
   std::string line, name, data;
   auto flush = [&] {
-    if (!name.empty() || !data.empty()) events.push_back({name.empty() ? "message" : name, json::parse(data, nullptr, false)});
+    if (!name.empty() || !data.empty())
+      events.push_back({name.empty() ? "message" : name, json::parse(data, nullptr, false)});
     name.clear();
     data.clear();
   };
@@ -418,8 +424,8 @@ void ExpectSchema(const json& doc, const json& ref_or_schema, const json& value,
   }
   if (schema.contains("required") && value.is_object()) {
     for (const auto& name : schema["required"]) {
-      EXPECT_TRUE(value.contains(name.get<std::string>())) << where << " lacks required '" << name.get<std::string>()
-                                                           << "': " << value.dump().substr(0, 300);
+      EXPECT_TRUE(value.contains(name.get<std::string>()))
+          << where << " lacks required '" << name.get<std::string>() << "': " << value.dump().substr(0, 300);
     }
   }
   if (schema.contains("properties") && value.is_object()) {
@@ -428,7 +434,8 @@ void ExpectSchema(const json& doc, const json& ref_or_schema, const json& value,
     }
   }
   if (schema.contains("items") && value.is_array()) {
-    for (size_t i = 0; i < value.size(); ++i) ExpectSchema(doc, schema["items"], value[i], where + "[" + std::to_string(i) + "]");
+    for (size_t i = 0; i < value.size(); ++i)
+      ExpectSchema(doc, schema["items"], value[i], where + "[" + std::to_string(i) + "]");
   }
 }
 

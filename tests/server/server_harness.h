@@ -4,17 +4,16 @@
 // partial body, a client that hangs up).
 #pragma once
 
+#include <httplib.h>
 #include <sys/types.h>
 
 #include <chrono>
 #include <filesystem>
 #include <functional>
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
-
-#include <httplib.h>
-#include <nlohmann/json.hpp>
 
 #include "test_util.h"
 
@@ -67,8 +66,8 @@ class ServerProcess {
   Reply Delete(const std::string& path, const std::string& key) const;
   Reply PostJson(const std::string& path, const nlohmann::json& body, const std::string& key,
                  const httplib::Headers& headers = {}) const;
-  Reply Post(const std::string& path, const std::string& body, const std::string& content_type,
-             const std::string& key, const httplib::Headers& headers = {}) const;
+  Reply Post(const std::string& path, const std::string& body, const std::string& content_type, const std::string& key,
+             const httplib::Headers& headers = {}) const;
   Reply Upload(const httplib::MultipartFormDataItems& items, const std::string& key) const;
 
   // What the server wrote to stderr so far, and the lines of it that are JSON objects.
@@ -128,6 +127,9 @@ void RevokeKeyWithCli(const std::filesystem::path& data_dir, const std::string& 
 // Polls GET /api/v1/jobs/{id} until the job is no longer running; the job (null on time-out).
 nlohmann::json WaitForJob(const ServerProcess& server, const std::string& key, const std::string& id,
                           std::chrono::milliseconds timeout = std::chrono::seconds(60));
+
+// Expects `r` to be the API error `status` with `code` and a message; `what` names the request.
+void ExpectApiError(const Reply& r, int status, const std::string& code, const std::string& what);
 
 // Adds a test failure for each way `value` breaks the schema that the OpenAPI document `doc`
 // gives for `method` `path`'s `status` JSON response: a missing `required` property or a value of
