@@ -158,6 +158,24 @@ TEST_F(ApiAskTest, ApprovedAnswerIsListedAsAnExample) {
   EXPECT_EQ(missing.ErrorCode(), "not_found");
 }
 
+TEST_F(ApiAskTest, FeedbackMayCorrectTheSqlButNotWithAWrite) {
+  Reply ask = Ask("how many customers per country?");
+  ASSERT_EQ(ask.json.value("answered", false), true) << ask.body;
+  auto feedback = [&](const std::string& sql) {
+    return server_->PostJson(
+        "/api/v1/feedback",
+        {{"dataset", "retail"}, {"answer_id", ask.json["answer_id"]}, {"verdict", "approve"}, {"sql", sql}}, user_);
+  };
+  ExpectApiError(feedback("DELETE FROM customers"), 403, "sql_refused", "a write as the correction");
+  const std::string corrected = "SELECT country, count(*) AS customers FROM customers GROUP BY country";
+  Reply ok = feedback(corrected);
+  ASSERT_EQ(ok.status, 200) << ok.body;
+  EXPECT_EQ(ok.json["entry"]["sql"], corrected);
+  EXPECT_EQ(ok.json["entry"]["status"], "approved");
+  ExpectApiError(server_->PostJson("/api/v1/feedback", {{"dataset", "retail"}, {"verdict", "approve"}}, user_), 400,
+                 "bad_request", "feedback naming no answer");
+}
+
 TEST_F(ApiAskTest, RejectedAnswerIsNotGivenAgain) {
   const std::string question = "how many customers per segment?";
   Reply first = Ask(question);

@@ -180,6 +180,12 @@ TEST_F(ApiUploadTest, ChunkedUploadOverMaxUploadMbIs413) {
   EXPECT_FALSE(DatasetNames().count("huge"));
 }
 
+TEST_F(ApiUploadTest, SettingsShowTheUploadLimit) {
+  Reply r = server_->Get("/api/v1/settings", admin_);
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(r.json["limits"]["max_upload_mb"], 1);
+}
+
 TEST_F(ApiUploadTest, UploadWithoutAFilePartIs400) {
   Reply r = server_->Upload({{"name", "nofile", "", ""}}, admin_);
   ExpectApiError(r, 400, "bad_request", "no file part");
