@@ -125,6 +125,21 @@ TEST_F(ApiRoutesTest, AskSqlFeedbackExamplesAndHistory) {
   EXPECT_EQ(history.json["items"][0]["answer_id"], answer_id);
 }
 
+TEST_F(ApiRoutesTest, HistoryIsNewestFirstWithinItsLimit) {
+  const std::string key = CreateKeyWithCli(data_->path(), "historian");
+  for (const char* q : {"how many orders per channel?", "how many products per category?"}) {
+    ASSERT_EQ(server_->PostJson("/api/v1/ask", {{"dataset", "retail"}, {"question", q}}, key).status, 200);
+  }
+  Reply two = server_->Get("/api/v1/history?limit=2", key);
+  ASSERT_EQ(two.status, 200) << two.body;
+  ASSERT_EQ(two.json["items"].size(), 2u) << two.body;
+  EXPECT_EQ(two.json["items"][0]["question"], "how many products per category?");
+  EXPECT_EQ(two.json["items"][1]["question"], "how many orders per channel?");
+  EXPECT_EQ(server_->Get("/api/v1/history?limit=1", key).json["items"].size(), 1u);
+  ExpectApiError(server_->Get("/api/v1/history?limit=501", key), 400, "bad_request", "limit over 500");
+  ExpectApiError(server_->Get("/api/v1/history?limit=0", key), 400, "bad_request", "limit 0");
+}
+
 TEST_F(ApiRoutesTest, KeysAreCreatedListedAndRevokedByAnAdmin) {
   Reply made = server_->PostJson("/api/v1/keys", {{"name", "bob"}, {"datasets", {"retail"}}}, admin_);
   ASSERT_EQ(made.status, 201) << made.body;
