@@ -207,8 +207,8 @@ TEST_F(ApiUploadTest, CsvWithARaggedRowFailsItsJobAndPublishesNothing) {
   ASSERT_EQ(done["state"], "failed") << done;
   EXPECT_EQ(done["error"]["code"], "bad_input") << done;
   const std::string message = done["error"]["message"];
-  EXPECT_NE(message.find("towns.csv"), std::string::npos) << message;
-  EXPECT_NE(message.find("3"), std::string::npos) << message;  // the ragged line
+  EXPECT_NE(message.find("towns.csv:3"), std::string::npos) << message;  // the file and its ragged line
+  EXPECT_EQ(message.find(data_->path().string()), std::string::npos) << message;  // not the server's path
   EXPECT_FALSE(DatasetNames().count("towns"));
   ExpectApiError(server_->Get("/api/v1/datasets/towns/schema", admin_), 404, "not_found", "schema of a failed upload");
 }
