@@ -1,6 +1,7 @@
 // Questions, SQL, cancellation, logs and metrics against the real server on demo/retail.zip.
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <regex>
 #include <set>
 #include <thread>
@@ -257,6 +258,26 @@ TEST_F(ApiAskTest, UnknownDatasetIs404) {
   Reply r = server_->PostJson("/api/v1/ask", {{"dataset", "nope"}, {"question", "how many?"}}, user_);
   EXPECT_EQ(r.status, 404) << r.body;
   EXPECT_EQ(r.ErrorCode(), "not_found");
+}
+
+// Many clients at once: every answer arrives, from the engine or the cache, and the SQL route
+// keeps answering beside them.
+TEST_F(ApiAskTest, ConcurrentClientsAreAllAnswered) {
+  const std::vector<std::string> questions = {"how many orders per channel?", "how many products per category?",
+                                              "how many customers per segment?", "how many orders per status?"};
+  std::atomic<int> ok{0}, failed{0};
+  std::vector<std::thread> clients;
+  for (int c = 0; c < 8; ++c) {
+    clients.emplace_back([&, c] {
+      for (int i = 0; i < 10; ++i) {
+        Reply r = (i % 5 == 4) ? Sql("SELECT count(*) FROM orders") : Ask(questions[(c + i) % questions.size()]);
+        (r.status == 200 && !r.json.contains("error") ? ok : failed)++;
+      }
+    });
+  }
+  for (auto& t : clients) t.join();
+  EXPECT_EQ(ok.load(), 80);
+  EXPECT_EQ(failed.load(), 0);
 }
 
 // --- sql

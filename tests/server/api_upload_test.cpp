@@ -207,7 +207,7 @@ TEST_F(ApiUploadTest, CsvWithARaggedRowFailsItsJobAndPublishesNothing) {
   ASSERT_EQ(done["state"], "failed") << done;
   EXPECT_EQ(done["error"]["code"], "bad_input") << done;
   const std::string message = done["error"]["message"];
-  EXPECT_NE(message.find("towns.csv:3"), std::string::npos) << message;  // the file and its ragged line
+  EXPECT_NE(message.find("towns.csv:3"), std::string::npos) << message;           // the file and its ragged line
   EXPECT_EQ(message.find(data_->path().string()), std::string::npos) << message;  // not the server's path
   EXPECT_FALSE(DatasetNames().count("towns"));
   ExpectApiError(server_->Get("/api/v1/datasets/towns/schema", admin_), 404, "not_found", "schema of a failed upload");
@@ -314,6 +314,22 @@ TEST_F(ApiUploadTest, ZipUploadStreamsProgressThenDoneAndCanBeDeleted) {
   ExpectApiError(server_->Get("/api/v1/datasets/shop/schema", admin_), 404, "not_found", "schema after delete");
   EXPECT_FALSE(DatasetNames().count("shop"));
   ExpectApiError(server_->Delete("/api/v1/datasets/shop", admin_), 404, "not_found", "second delete");
+}
+
+// While a dataset is being ingested, another upload of it is a conflict.
+TEST_F(ApiUploadTest, SecondUploadWhileTheFirstRunsIsAConflict) {
+  const std::string zip = ReadFile(RetailZip());
+  json first = UploadOk(zip, "retail.zip", "busy");
+  Reply second = server_->Upload({{"file", zip, "retail.zip", "application/zip"}, {"name", "busy", "", ""}}, admin_);
+  if (second.status == 202) {
+    // Only if the first had already finished (a very fast machine): then nothing conflicts.
+    EXPECT_EQ(server_->Get("/api/v1/jobs/" + first["id"].get<std::string>(), admin_).json["state"], "done");
+    WaitForJob(*server_, admin_, second.json["job"]["id"]);
+  } else {
+    ExpectApiError(second, 409, "conflict", "second upload of busy");
+  }
+  EXPECT_EQ(WaitForJob(*server_, admin_, first["id"])["state"], "done");
+  EXPECT_TRUE(DatasetNames().count("busy"));
 }
 
 TEST_F(ApiUploadTest, SqliteUploadIsAttached) {
