@@ -1,5 +1,6 @@
 // Questions, SQL, cancellation, logs and metrics against the real server on demo/retail.zip.
 #include <gtest/gtest.h>
+#include <sqlite3.h>
 
 #include <atomic>
 #include <regex>
@@ -17,11 +18,27 @@ using nlohmann::json;
 constexpr const char* kEndlessSql =
     "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c) SELECT count(*) FROM c";
 
+// A SQLite dataset whose view `ticks` never ends: "what is the total tick?" is answered by the
+// engine with SELECT sum(tick) FROM ticks, which only a time limit or an interrupt stops.
+void IngestClock(const std::filesystem::path& data_dir) {
+  const auto path = data_dir.parent_path() / (data_dir.filename().string() + "-clock.sqlite");
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
+  const char* sql =
+      "CREATE TABLE labels (id INTEGER PRIMARY KEY, name TEXT); INSERT INTO labels VALUES (1, 'x');"
+      "CREATE VIEW ticks AS WITH RECURSIVE c(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM c) SELECT n AS tick FROM c;";
+  EXPECT_EQ(sqlite3_exec(db, sql, nullptr, nullptr, nullptr), SQLITE_OK) << sqlite3_errmsg(db);
+  sqlite3_close(db);
+  IngestWithCli(data_dir, path, "clock");
+}
+constexpr const char* kEndlessQuestion = "what is the total tick?";
+
 class ApiAskTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
     data_ = new TempDir();
     IngestWithCli(data_->path(), RetailZip(), "retail");
+    IngestClock(data_->path());
     admin_ = CreateKeyWithCli(data_->path(), "root", {"--admin"});
     user_ = CreateKeyWithCli(data_->path(), "alice");
     server_ = ServerProcess::Start(data_->path(), {"--rate-limit", "0"}).release();
@@ -337,20 +354,45 @@ TEST_F(ApiAskTest, QueryStopsWhenItsClientGoesAway) {
   EXPECT_EQ(Count("SELECT count(*) FROM products") > 0, true);
 }
 
-// The same for a question: its answer's query is interrupted when the client hangs up.
-TEST_F(ApiAskTest, StreamedAskWhoseClientLeavesIsLogged) {
+// The same for a question whose answer's query never ends, asked for as a stream.
+TEST_F(ApiAskTest, StreamedAskStopsWhenItsClientGoesAway) {
   const std::string key = CreateKeyWithCli(data_->path(), "leaver2");
-  const std::string body = json({{"dataset", "retail"}, {"question", "how many customers per city?"}}).dump();
-  RawConnection c(server_->port());
-  ASSERT_TRUE(c.Send("POST /api/v1/ask HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Api-Key: " + key +
-                     "\r\nAccept: text/event-stream\r\nContent-Type: application/json\r\nContent-Length: " +
-                     std::to_string(body.size()) + "\r\n\r\n" + body));
-  c.Close();
+  const std::string body = json({{"dataset", "clock"}, {"question", kEndlessQuestion}}).dump();
+  {
+    RawConnection c(server_->port());
+    ASSERT_TRUE(c.Send("POST /api/v1/ask HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Api-Key: " + key +
+                       "\r\nAccept: text/event-stream\r\nContent-Type: application/json\r\nContent-Length: " +
+                       std::to_string(body.size()) + "\r\n\r\n" + body));
+    std::this_thread::sleep_for(std::chrono::milliseconds(300));  // the query is running
+  }
   const json line = server_->WaitForLogLine(
-      [](const json& l) { return l.value("event", "") == "request" && l.value("key", "") == "leaver2"; });
-  ASSERT_FALSE(line.is_null()) << server_->Stderr();
+      [](const json& l) { return l.value("event", "") == "request" && l.value("key", "") == "leaver2"; },
+      std::chrono::seconds(10));
+  ASSERT_FALSE(line.is_null()) << "the query was not stopped: " << server_->Stderr();
   EXPECT_EQ(line["route"], "/api/v1/ask");
+  EXPECT_LT(line["ms"].get<double>(), 10000) << line;  // interrupted: on its own it never ends
   EXPECT_EQ(server_->Get("/api/v1/health").status, 200);
+}
+
+// docs/api.md: 499 `cancelled` is logged when "the client went away and its query was
+// interrupted". A streamed answer's log line says 200 instead (its status line was sent before
+// the query ran, and the stream's 499 is only used to pick the last event). Disabled until the
+// server logs the stream's outcome; see the report of the API tests.
+TEST_F(ApiAskTest, DISABLED_StreamedAskWhoseClientWentAwayIsLogged499) {
+  const std::string key = CreateKeyWithCli(data_->path(), "leaver3");
+  const std::string body = json({{"dataset", "clock"}, {"question", kEndlessQuestion}}).dump();
+  {
+    RawConnection c(server_->port());
+    ASSERT_TRUE(c.Send("POST /api/v1/ask HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Api-Key: " + key +
+                       "\r\nAccept: text/event-stream\r\nContent-Type: application/json\r\nContent-Length: " +
+                       std::to_string(body.size()) + "\r\n\r\n" + body));
+    std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  }
+  const json line = server_->WaitForLogLine(
+      [](const json& l) { return l.value("event", "") == "request" && l.value("key", "") == "leaver3"; },
+      std::chrono::seconds(10));
+  ASSERT_FALSE(line.is_null()) << server_->Stderr();
+  EXPECT_EQ(line["status"], 499) << line;
 }
 
 // --- logs
@@ -424,7 +466,7 @@ TEST_F(ApiAskTest, SecretsAndQuestionsStayOutOfLogsAndResponses) {
 // --- metrics
 
 TEST_F(ApiAskTest, MetricsCountRequestsAnswersStagesAndCacheHits) {
-  const std::string question = "how many orders per status?";
+  const std::string question = "how many customers per city?";  // asked by no other test
   ASSERT_EQ(Ask(question).json.value("source", ""), "engine");
   ASSERT_EQ(Ask(question).json.value("source", ""), "cache");
   Reply r = server_->Get("/api/v1/metrics", admin_);
@@ -454,6 +496,7 @@ TEST(ApiTimeoutTest, QueryPastTheTimeLimitIs504) {
   TempDir data;
   WriteFile(data.path() / "in" / "t.csv", "a,b\n1,2\n3,4\n");
   IngestWithCli(data.path(), data.path() / "in" / "t.csv", "t");
+  IngestClock(data.path());
   const std::string key = CreateKeyWithCli(data.path(), "alice");
   auto server = ServerProcess::Start(data.path(), {"--timeout", "0.2"});
   ASSERT_NE(server, nullptr);
@@ -465,6 +508,17 @@ TEST(ApiTimeoutTest, QueryPastTheTimeLimitIs504) {
   Reply fast = server->PostJson("/api/v1/sql", {{"dataset", "t"}, {"sql", "SELECT sum(a) FROM t"}}, key);
   ASSERT_EQ(fast.status, 200) << fast.body;
   EXPECT_EQ(fast.json["rows"][0][0], 4);
+
+  // A question whose query times out: 504 as JSON; as a stream, `done` carries the error.
+  const json ask = {{"dataset", "clock"}, {"question", kEndlessQuestion}};
+  Reply answer = server->PostJson("/api/v1/ask", ask, key);
+  ExpectApiError(answer, 504, "timeout", "ask");
+  Reply streamed = server->PostJson("/api/v1/ask", ask, key, {{"Accept", "text/event-stream"}});
+  ASSERT_EQ(streamed.status, 200) << streamed.body;
+  const auto events = ParseSse(streamed.body);
+  ASSERT_FALSE(events.empty()) << streamed.body;
+  EXPECT_EQ(events.back().event, "done") << streamed.body;
+  EXPECT_EQ(events.back().data["error"]["code"], "timeout") << streamed.body;
   EXPECT_EQ(server->Stop(), 0);
 }
 
