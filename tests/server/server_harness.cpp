@@ -2,7 +2,6 @@
 
 #include <arpa/inet.h>
 #include <fcntl.h>
-#include <gtest/gtest.h>
 #include <netinet/in.h>
 #include <poll.h>
 #include <signal.h>
@@ -16,6 +15,8 @@
 #include <regex>
 #include <sstream>
 #include <thread>
+
+#include <gtest/gtest.h>
 
 extern char** environ;
 

@@ -4,16 +4,17 @@
 // partial body, a client that hangs up).
 #pragma once
 
-#include <httplib.h>
 #include <sys/types.h>
 
 #include <chrono>
 #include <filesystem>
 #include <functional>
 #include <memory>
-#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
+
+#include <httplib.h>
+#include <nlohmann/json.hpp>
 
 #include "test_util.h"
 
