@@ -136,7 +136,7 @@ void Server::Impl::Ask(const httplib::Request& req, httplib::Response& res) {
   }
   res.set_header("Cache-Control", "no-cache");
   res.set_header("X-Accel-Buffering", "no");
-  res.set_chunked_content_provider("text/event-stream", [answer](size_t, httplib::DataSink& sink) {
+  res.set_chunked_content_provider("text/event-stream", [answer, &res](size_t, httplib::DataSink& sink) {
     auto send = [&sink](const std::string& event, const nlohmann::json& data) {
       const std::string text = SseText(event, data);
       return sink.write(text.data(), text.size());
@@ -144,6 +144,9 @@ void Server::Impl::Ask(const httplib::Request& req, httplib::Response& res) {
     nlohmann::json out;
     const int status = answer([&](AskStage stage, const AskAnswer& a) { send(AskStageName(stage), StageData(stage, a)); },
                               &out);
+    // The status line went out before the question ran: the log line and metrics (written from
+    // `res` after the stream) say 499 when the client went away (docs/api.md).
+    if (status == 499) res.status = 499;
     send(status == 200 || status == 504 ? "done" : "error", out.contains("error") && status != 200 && status != 504
                                                                   ? nlohmann::json{{"error", out["error"]}}
                                                                   : out);
