@@ -375,10 +375,8 @@ TEST_F(ApiAskTest, StreamedAskStopsWhenItsClientGoesAway) {
 }
 
 // docs/api.md: 499 `cancelled` is logged when "the client went away and its query was
-// interrupted". A streamed answer's log line says 200 instead (its status line was sent before
-// the query ran, and the stream's 499 is only used to pick the last event). Disabled until the
-// server logs the stream's outcome; see the report of the API tests.
-TEST_F(ApiAskTest, DISABLED_StreamedAskWhoseClientWentAwayIsLogged499) {
+// interrupted", for a stream too (whose status line went out as 200 before the query ran).
+TEST_F(ApiAskTest, StreamedAskWhoseClientWentAwayIsLogged499) {
   const std::string key = CreateKeyWithCli(data_->path(), "leaver3");
   const std::string body = json({{"dataset", "clock"}, {"question", kEndlessQuestion}}).dump();
   {
