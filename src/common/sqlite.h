@@ -33,6 +33,26 @@ Status ExecSql(sqlite3* db, std::string_view sql);
 
 Result<SqliteStmt> PrepareSql(sqlite3* db, std::string_view sql);
 
+// A statement kept prepared for the life of its store, in use: reset (and its bindings cleared)
+// when the use ends, whatever path the caller leaves by, so it is ready for the next use.
+class StmtUse {
+ public:
+  explicit StmtUse(sqlite3_stmt* st) : st_(st) {}
+  StmtUse(StmtUse&& o) noexcept : st_(o.st_) { o.st_ = nullptr; }
+  StmtUse& operator=(StmtUse&&) = delete;
+  StmtUse(const StmtUse&) = delete;
+  StmtUse& operator=(const StmtUse&) = delete;
+  ~StmtUse() {
+    if (st_ == nullptr) return;
+    sqlite3_reset(st_);
+    sqlite3_clear_bindings(st_);
+  }
+  sqlite3_stmt* get() const { return st_; }
+
+ private:
+  sqlite3_stmt* st_;
+};
+
 // Reads column `i` of the current row of `st` as a Value (BLOBs become "<blob N bytes>").
 Value ColumnValue(sqlite3_stmt* st, int i);
 

@@ -198,7 +198,24 @@ class Memory::Opener {
 Memory::Memory(MemoryStore& store, DatasetView dataset, llm::Embedder& embedder, MemoryOptions options)
     : store_(store), dataset_(std::move(dataset)), embedder_(embedder), options_(std::move(options)) {}
 
-Memory::~Memory() = default;
+Memory::~Memory() {
+  std::lock_guard lock(mu_);
+  FlushHits();
+}
+
+// Hits are counted here and written at most once a second (and before any read of entries):
+// a write per cache hit was a tenth of a cached answer's time. A lost count is not worth
+// failing an answer, so write errors are ignored.
+void Memory::CountHit(int64_t id) {
+  ++pending_hits_[id];
+  if (std::chrono::steady_clock::now() - last_hits_flush_ >= std::chrono::seconds(1)) FlushHits();
+}
+
+void Memory::FlushHits() {
+  for (const auto& [id, count] : pending_hits_) (void)store_.RecordHit(id, count);
+  pending_hits_.clear();
+  last_hits_flush_ = std::chrono::steady_clock::now();
+}
 
 Result<std::unique_ptr<Memory>> Memory::Open(MemoryStore& store, DatasetView dataset, llm::Embedder& embedder,
                                              MemoryOptions options) {
@@ -213,12 +230,18 @@ Result<std::unique_ptr<Memory>> Memory::Open(MemoryStore& store, DatasetView dat
 
 // One question is looked up, given examples for and remembered in turn: its key and its
 // vector are computed once (a provider embedder would otherwise be called twice).
+// The analysis itself runs outside any lock (the schema and value indexes are read-only), so
+// lookups of other questions on other threads do not wait for it.
 QuestionKey Memory::Key(std::string_view question) const {
-  if (question != last_question_) {
-    last_key_ = AnalyzeQuestion(question, *schema_, dataset_.values);
-    last_question_ = std::string(question);
+  {
+    std::lock_guard lock(key_mu_);
+    if (question == last_question_) return last_key_;
   }
-  return last_key_;
+  QuestionKey key = AnalyzeQuestion(question, *schema_, dataset_.values);
+  std::lock_guard lock(key_mu_);
+  last_key_ = key;
+  last_question_ = std::string(question);
+  return key;
 }
 
 Result<std::vector<float>> Memory::Embed(std::string_view signature, std::string_view template_text) {
@@ -246,9 +269,9 @@ json Memory::ReusableResult(const MemoryEntry& entry) const {
 
 Result<std::optional<CacheHit>> Memory::Lookup(std::string_view question) {
   if (!options_.cache) return std::optional<CacheHit>();
+  const QuestionKey key = Key(question);
   std::lock_guard lock(mu_);
   DA_RETURN_IF_ERROR(Refresh());
-  const QuestionKey key = Key(question);
   if (key.template_text.empty()) return std::optional<CacheHit>();
   DA_ASSIGN_OR_RETURN(auto same, store_.FindExact(dataset_.name, key.exact_text));
   std::vector<std::string> rejected;
@@ -262,7 +285,7 @@ Result<std::optional<CacheHit>> Memory::Lookup(std::string_view question) {
   if (!hit) {
     DA_ASSIGN_OR_RETURN(hit, SemanticHit(key, is_rejected));
   }
-  if (hit) (void)store_.RecordHit(hit->entry.id);  // a lost count is not worth failing an answer
+  if (hit) CountHit(hit->entry.id);
   return hit;
 }
 

@@ -26,6 +26,7 @@
 #pragma once
 
 #include <chrono>
+#include <map>
 #include <cstdint>
 #include <filesystem>
 #include <functional>
@@ -191,12 +192,18 @@ class Memory {
   std::string generation_;  // the store's generation this index reflects
   std::chrono::steady_clock::time_point last_refresh_{};
   OpenReport report_;
-  // The last question's key and the last text's vector (Key, Embed).
+  // The last question's key (Key; under key_mu_, not mu_) and the last text's vector (Embed).
+  mutable std::mutex key_mu_;
+  std::map<int64_t, int64_t> pending_hits_;  // hits not yet written (CountHit, FlushHits; under mu_)
+  std::chrono::steady_clock::time_point last_hits_flush_{};
   mutable std::string last_question_;
   mutable QuestionKey last_key_;
   std::string last_embedded_text_;
   std::vector<float> last_vector_;
   std::mutex mu_;
+
+  void CountHit(int64_t id);  // under mu_
+  void FlushHits();           // under mu_
 };
 
 }  // namespace da::memory

@@ -130,6 +130,7 @@ Status Memory::AddExamples(const std::vector<Example>& examples, const std::vect
 
 Result<MemoryEntry> Memory::Latest(std::string_view question) {
   std::lock_guard lock(mu_);
+  FlushHits();
   DA_ASSIGN_OR_RETURN(auto same, store_.FindExact(dataset_.name, Key(question).exact_text));
   if (same.empty()) {
     return Status::NotFound("no remembered answer to \"" + std::string(question) + "\" in dataset '" +
@@ -140,11 +141,13 @@ Result<MemoryEntry> Memory::Latest(std::string_view question) {
 
 Result<MemoryEntry> Memory::Get(int64_t id) {
   std::lock_guard lock(mu_);
+  FlushHits();
   return store_.Get(dataset_.name, id);
 }
 
 Result<std::vector<MemoryEntry>> Memory::Entries(std::optional<EntryStatus> status) {
   std::lock_guard lock(mu_);
+  FlushHits();
   return store_.List(dataset_.name, status);
 }
 

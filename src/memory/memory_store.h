@@ -75,8 +75,8 @@ class MemoryStore {
   virtual Status Remove(std::string_view dataset, int64_t id) = 0;
   // Deletes every entry, embedding and setting of `dataset`; returns how many entries went.
   virtual Result<int64_t> RemoveDataset(std::string_view dataset) = 0;
-  // Adds one to the entry's hit count (best effort: a missing entry is not an error).
-  virtual Status RecordHit(int64_t id) = 0;
+  // Adds `count` to the entry's hit count (best effort: a missing entry is not an error).
+  virtual Status RecordHit(int64_t id, int64_t count = 1) = 0;
 
   // The embedding of `entry_id` under `model` (an Embedder id); replaces an earlier one.
   virtual Status PutEmbedding(int64_t entry_id, std::string_view model, const std::vector<float>& vector) = 0;

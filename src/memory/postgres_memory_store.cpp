@@ -365,9 +365,10 @@ class PostgresMemoryStore final : public MemoryStore {
     return removed;
   }
 
-  Status RecordHit(int64_t id) override {
+  Status RecordHit(int64_t id, int64_t count) override {
     std::lock_guard lock(mu_);
-    return Exec("UPDATE {s}.entries SET hits = hits + 1 WHERE id = $1", {P(id)}, "memory: record hit").status();
+    return Exec("UPDATE {s}.entries SET hits = hits + $2 WHERE id = $1", {P(id), P(count)}, "memory: record hit")
+        .status();
   }
 
   Status PutEmbedding(int64_t entry_id, std::string_view model, const std::vector<float>& vector) override {

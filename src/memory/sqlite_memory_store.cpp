@@ -2,6 +2,7 @@
 // directory (WAL, so readers never wait for a writer; a busy timeout for writers).
 #include <bit>
 #include <cstring>
+#include <map>
 
 #include "common/sqlite.h"
 #include "common/strings.h"
@@ -94,7 +95,7 @@ class SqliteMemoryStore final : public MemoryStore {
   Result<int64_t> Insert(MemoryEntry& entry) override {
     if (entry.created_at.empty()) entry.created_at = NowIsoUtc();
     if (entry.updated_at.empty()) entry.updated_at = entry.created_at;
-    DA_ASSIGN_OR_RETURN(SqliteStmt st, PrepareSql(db_.get(),
+    DA_ASSIGN_OR_RETURN(StmtUse st, Kept(
         "INSERT INTO entries(dataset, question, exact_text, template_text, signature, key_json, sql, notes, "
         "status, source, schema_fingerprint, data_version, result_json, created_at, updated_at, hits) "
         "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)"));
@@ -106,7 +107,7 @@ class SqliteMemoryStore final : public MemoryStore {
 
   Status Update(MemoryEntry& entry) override {
     entry.updated_at = NowIsoUtc();
-    DA_ASSIGN_OR_RETURN(SqliteStmt st, PrepareSql(db_.get(),
+    DA_ASSIGN_OR_RETURN(StmtUse st, Kept(
         "UPDATE entries SET dataset = ?1, question = ?2, exact_text = ?3, template_text = ?4, signature = ?5, "
         "key_json = ?6, sql = ?7, notes = ?8, status = ?9, source = ?10, schema_fingerprint = ?11, "
         "data_version = ?12, result_json = ?13, created_at = ?14, updated_at = ?15, hits = ?16 WHERE id = ?17"));
@@ -136,7 +137,7 @@ class SqliteMemoryStore final : public MemoryStore {
   }
 
   Result<std::vector<int64_t>> ListIds(std::string_view dataset, EntryStatus status) override {
-    DA_ASSIGN_OR_RETURN(SqliteStmt st, PrepareSql(db_.get(),
+    DA_ASSIGN_OR_RETURN(StmtUse st, Kept(
         "SELECT id FROM entries WHERE dataset = ?1 AND status = ?2 ORDER BY id"));
     BindText(st.get(), 1, dataset);
     BindText(st.get(), 2, EntryStatusName(status));
@@ -148,7 +149,7 @@ class SqliteMemoryStore final : public MemoryStore {
   }
 
   Status Remove(std::string_view dataset, int64_t id) override {
-    DA_ASSIGN_OR_RETURN(SqliteStmt st, PrepareSql(db_.get(), "DELETE FROM entries WHERE dataset = ?1 AND id = ?2"));
+    DA_ASSIGN_OR_RETURN(StmtUse st, Kept("DELETE FROM entries WHERE dataset = ?1 AND id = ?2"));
     BindText(st.get(), 1, dataset);
     sqlite3_bind_int64(st.get(), 2, id);
     if (sqlite3_step(st.get()) != SQLITE_DONE) return SqliteError(db_.get(), "memory: remove");
@@ -159,11 +160,11 @@ class SqliteMemoryStore final : public MemoryStore {
   Result<int64_t> RemoveDataset(std::string_view dataset) override {
     int64_t removed = 0;
     Status status = InTransaction([&]() -> Status {
-      DA_ASSIGN_OR_RETURN(SqliteStmt st, PrepareSql(db_.get(), "DELETE FROM entries WHERE dataset = ?1"));
+      DA_ASSIGN_OR_RETURN(StmtUse st, Kept("DELETE FROM entries WHERE dataset = ?1"));
       BindText(st.get(), 1, dataset);
       if (sqlite3_step(st.get()) != SQLITE_DONE) return SqliteError(db_.get(), "memory: remove dataset");
       removed = sqlite3_changes(db_.get());
-      DA_ASSIGN_OR_RETURN(SqliteStmt settings, PrepareSql(db_.get(), "DELETE FROM settings WHERE dataset = ?1"));
+      DA_ASSIGN_OR_RETURN(StmtUse settings, Kept("DELETE FROM settings WHERE dataset = ?1"));
       BindText(settings.get(), 1, dataset);
       if (sqlite3_step(settings.get()) != SQLITE_DONE) return SqliteError(db_.get(), "memory: remove dataset");
       return Status::Ok();
@@ -172,15 +173,16 @@ class SqliteMemoryStore final : public MemoryStore {
     return removed;
   }
 
-  Status RecordHit(int64_t id) override {
-    DA_ASSIGN_OR_RETURN(SqliteStmt st, PrepareSql(db_.get(), "UPDATE entries SET hits = hits + 1 WHERE id = ?1"));
+  Status RecordHit(int64_t id, int64_t count) override {
+    DA_ASSIGN_OR_RETURN(StmtUse st, Kept("UPDATE entries SET hits = hits + ?2 WHERE id = ?1"));
     sqlite3_bind_int64(st.get(), 1, id);
+    sqlite3_bind_int64(st.get(), 2, count);
     if (sqlite3_step(st.get()) != SQLITE_DONE) return SqliteError(db_.get(), "memory: record hit");
     return Status::Ok();
   }
 
   Status PutEmbedding(int64_t entry_id, std::string_view model, const std::vector<float>& vector) override {
-    DA_ASSIGN_OR_RETURN(SqliteStmt st, PrepareSql(db_.get(),
+    DA_ASSIGN_OR_RETURN(StmtUse st, Kept(
         "INSERT OR REPLACE INTO embeddings(entry_id, model, vector) VALUES (?1, ?2, ?3)"));
     sqlite3_bind_int64(st.get(), 1, entry_id);
     BindText(st.get(), 2, model);
@@ -190,7 +192,7 @@ class SqliteMemoryStore final : public MemoryStore {
   }
 
   Result<std::vector<StoredEmbedding>> Embeddings(std::string_view dataset, std::string_view model) override {
-    DA_ASSIGN_OR_RETURN(SqliteStmt st, PrepareSql(db_.get(),
+    DA_ASSIGN_OR_RETURN(StmtUse st, Kept(
         "SELECT e.entry_id, e.vector FROM embeddings e JOIN entries n ON n.id = e.entry_id "
         "WHERE n.dataset = ?1 AND e.model = ?2 ORDER BY e.entry_id"));
     BindText(st.get(), 1, dataset);
@@ -210,7 +212,7 @@ class SqliteMemoryStore final : public MemoryStore {
   }
 
   Result<std::string> GetSetting(std::string_view dataset, std::string_view name) override {
-    DA_ASSIGN_OR_RETURN(SqliteStmt st, PrepareSql(db_.get(),
+    DA_ASSIGN_OR_RETURN(StmtUse st, Kept(
         "SELECT value FROM settings WHERE dataset = ?1 AND name = ?2"));
     BindText(st.get(), 1, dataset);
     BindText(st.get(), 2, name);
@@ -221,7 +223,7 @@ class SqliteMemoryStore final : public MemoryStore {
   }
 
   Status PutSetting(std::string_view dataset, std::string_view name, std::string_view value) override {
-    DA_ASSIGN_OR_RETURN(SqliteStmt st, PrepareSql(db_.get(),
+    DA_ASSIGN_OR_RETURN(StmtUse st, Kept(
         "INSERT OR REPLACE INTO settings(dataset, name, value) VALUES (?1, ?2, ?3)"));
     BindText(st.get(), 1, dataset);
     BindText(st.get(), 2, name);
@@ -245,10 +247,21 @@ class SqliteMemoryStore final : public MemoryStore {
   std::string description() const override { return "sqlite:" + path_; }
 
  private:
+  // Statements are prepared once per text and kept: preparing them again on every call was an
+  // eighth of a cached answer's time.
+  Result<StmtUse> Kept(const std::string& sql) {
+    auto it = kept_.find(sql);
+    if (it == kept_.end()) {
+      DA_ASSIGN_OR_RETURN(SqliteStmt st, PrepareSql(db_.get(), sql));
+      it = kept_.emplace(sql, std::move(st)).first;
+    }
+    return StmtUse(it->second.get());
+  }
+
   template <typename Second = std::nullptr_t>
   Result<std::vector<MemoryEntry>> Select(const std::string& where, std::string_view dataset,
                                           const Second& second = nullptr) {
-    DA_ASSIGN_OR_RETURN(SqliteStmt st, PrepareSql(db_.get(), std::string("SELECT ") + kEntryColumns +
+    DA_ASSIGN_OR_RETURN(StmtUse st, Kept(std::string("SELECT ") + kEntryColumns +
                                                                  " FROM entries WHERE " + where));
     BindText(st.get(), 1, dataset);
     if constexpr (std::is_same_v<Second, int64_t>) {
@@ -265,6 +278,7 @@ class SqliteMemoryStore final : public MemoryStore {
 
   SqliteDb db_;
   std::string path_;
+  std::map<std::string, SqliteStmt> kept_;  // after db_: finalized before it closes
 };
 
 Status CheckSchemaVersion(sqlite3* db, const std::string& path) {

@@ -38,6 +38,8 @@ struct DatasetHub::Version {
   std::condition_variable returned;
   std::vector<std::unique_ptr<Session>> idle;
   size_t opened = 0;  // sessions in existence (idle or leased)
+  // Requests waiting for a session are served in arrival order: ticket numbers.
+  uint64_t next_ticket = 0, serving = 0;
   bool retired = false;  // replaced by a newer version: returned sessions are closed
 };
 
@@ -61,7 +63,7 @@ DatasetHub::Lease::~Lease() {
   } else {
     v.idle.push_back(std::move(session_));
   }
-  v.returned.notify_one();
+  v.returned.notify_all();  // only the first in line takes it
 }
 
 DatasetHub::DatasetHub(HubOptions options) : options_(std::move(options)), store_(options_.data_dir) {}
@@ -133,9 +135,13 @@ Result<std::shared_ptr<DatasetHub::Version>> DatasetHub::Current(const std::stri
 Result<DatasetHub::Lease> DatasetHub::Acquire(const std::string& name) {
   DA_ASSIGN_OR_RETURN(auto version, Current(name));
   std::unique_lock<std::mutex> lock(version->mu);
+  const uint64_t ticket = version->next_ticket++;
   version->returned.wait(lock, [&] {
-    return !version->idle.empty() || version->opened < options_.sessions_per_dataset;
+    return ticket == version->serving &&
+           (!version->idle.empty() || version->opened < options_.sessions_per_dataset);
   });
+  ++version->serving;
+  version->returned.notify_all();  // the next in line may find a session too
   if (!version->idle.empty()) {
     auto session = std::move(version->idle.back());
     version->idle.pop_back();
@@ -147,7 +153,7 @@ Result<DatasetHub::Lease> DatasetHub::Acquire(const std::string& name) {
   if (!session.ok()) {
     std::lock_guard<std::mutex> relock(version->mu);
     --version->opened;
-    version->returned.notify_one();
+    version->returned.notify_all();
     return session.status();
   }
   return Lease(version, std::move(*session));

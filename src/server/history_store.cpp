@@ -110,6 +110,24 @@ Result<int64_t> HistoryStore::Add(HistoryItem item) {
   return item.id;
 }
 
+Status HistoryStore::AddAll(std::vector<HistoryItem> items) {
+  if (items.empty()) return Status::Ok();
+  std::lock_guard lock(mu_);
+  DA_RETURN_IF_ERROR(Step(db_.get(), begin_.get(), "history: begin"));
+  Status status = Status::Ok();
+  for (auto& item : items) {
+    if (item.created_at.empty()) item.created_at = NowIsoUtc();
+    status = AddLocked(item);
+    if (!status.ok()) break;
+  }
+  if (status.ok()) status = Step(db_.get(), commit_.get(), "history: commit");
+  if (!status.ok()) {
+    (void)Step(db_.get(), rollback_.get(), "history: rollback");
+    counts_.clear();  // read again: the rollback undid what AddLocked counted
+  }
+  return status;
+}
+
 Status HistoryStore::AddLocked(HistoryItem& item) {
   {
     StmtUse use(insert_.get());

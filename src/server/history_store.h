@@ -50,6 +50,8 @@ class HistoryStore {
 
   // Records `item` (after every ask, so prepared statements and one short transaction); its id.
   Result<int64_t> Add(HistoryItem item);
+  // Records `items` in one transaction, all or none (the server writes its asks in batches).
+  Status AddAll(std::vector<HistoryItem> items);
   // `key_id`'s items, newest first; `dataset` empty = all of this key's datasets; `limit` is
   // capped at kMaxListed.
   Result<std::vector<HistoryItem>> List(int64_t key_id, std::string_view dataset, size_t limit) const;

@@ -121,9 +121,7 @@ void Server::Impl::Ask(const httplib::Request& req, httplib::Response& res) {
     item.answer_id = a.answer_id;
     item.row_count = a.result ? static_cast<int64_t>(a.result->rows.size()) : 0;
     item.message = a.message;
-    if (auto added = history_->Add(std::move(item)); !added.ok()) {
-      log_.Warn("history_not_saved", {{"request_id", Current().id}, {"message", added.status().message()}});
-    }
+    history_writer_->Add(std::move(item));
     if (watch.client_gone()) return 499;
     return a.error.code() == Status::Code::kTimeout ? 504 : 200;
   };
@@ -228,6 +226,7 @@ void Server::Impl::History(const httplib::Request& req, httplib::Response& res) 
     limit = static_cast<size_t>(n);
   }
   if (!dataset.empty() && !CanSee(dataset, res)) return;
+  history_writer_->Flush();  // this key's latest questions are part of what it reads
   auto items = history_->List(Current().key.id, dataset, limit);
   if (!items.ok()) return WriteError(res, ErrorFromStatus(items.status()));
   nlohmann::json list = nlohmann::json::array();

@@ -195,6 +195,7 @@ void Server::Impl::DeleteDataset(const httplib::Request& req, httplib::Response&
   const std::string name = req.matches[1].str();
   if (!CanSee(name, res)) return;
   const llm::LlmConfig* config = models_.config ? &*models_.config : nullptr;
+  history_writer_->Flush();  // queued questions about it are forgotten with the rest
   Status s = RemoveDataset(hub_->mutable_store(), name, config, options_.env);
   // As the hub's: no data directory, no other datasets' names (a scoped key must not see them).
   if (s.code() == Status::Code::kNotFound) return WriteError(res, ApiError::NotFound("no dataset named '" + name + "'"));

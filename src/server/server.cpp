@@ -1,6 +1,7 @@
 #include "server/server.h"
 
 #include <openssl/rand.h>
+#include <sys/socket.h>
 
 #include <cstdio>
 
@@ -158,6 +159,7 @@ Status Server::Impl::Init() {
   DA_ASSIGN_OR_RETURN(models_, LoadAskModels(options_.config, options_.env));
   DA_ASSIGN_OR_RETURN(keys_, KeyStore::Open(options_.data_dir));
   DA_ASSIGN_OR_RETURN(history_, HistoryStore::Open(options_.data_dir));
+  history_writer_ = std::make_unique<HistoryWriter>(history_.get(), &log_);
   HubOptions hub;
   hub.data_dir = options_.data_dir;
   hub.models = &models_;
@@ -187,6 +189,14 @@ Status Server::Impl::Init() {
   // Headers and body go out in separate writes: with Nagle's algorithm the body waits for the
   // client's delayed ACK (40 ms a response). Accepted sockets inherit this from the listener.
   http_.set_tcp_nodelay(true);
+  // httplib's default options add SO_REUSEPORT (a second server on the port would silently share
+  // its connections) and it listens with a backlog of 5 (bursts of connections are dropped):
+  // SO_REUSEADDR only, and the socket is kept to listen again with a real backlog in Start().
+  http_.set_socket_options([this](int sock) {
+    int yes = 1;
+    ::setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
+    listen_fd_ = sock;
+  });
   // An idle keep-alive connection holds a thread, and stopping waits for it: 2 s, not 5.
   http_.set_keep_alive_timeout(2);
   http_.set_read_timeout(10, 0);
@@ -387,6 +397,7 @@ Status Server::Impl::Start() {
     return Status::IoError("cannot listen on " + options_.host + ":" + std::to_string(options_.port) +
                            " (in use, or not an address of this machine)");
   }
+  if (listen_fd_ >= 0) ::listen(listen_fd_, SOMAXCONN);  // raises httplib's backlog of 5
   thread_ = std::thread([this] { http_.listen_after_bind(); });
   while (!http_.is_running()) std::this_thread::sleep_for(std::chrono::milliseconds(1));
   log_.Info("listening", {{"host", options_.host}, {"port", port_}, {"auth", !options_.no_auth},

@@ -24,21 +24,5 @@ Result<SqliteDb> OpenServerDb(const std::filesystem::path& data_dir, std::string
 std::string ColumnText(sqlite3_stmt* st, int i);
 void BindText(sqlite3_stmt* st, int i, std::string_view text);
 
-// Resets a prepared statement (and its bindings) when the scope ends, so a statement kept for
-// the life of a store is ready for its next use whatever path the caller leaves by.
-class StmtUse {
- public:
-  explicit StmtUse(sqlite3_stmt* st) : st_(st) {}
-  ~StmtUse() {
-    sqlite3_reset(st_);
-    sqlite3_clear_bindings(st_);
-  }
-  StmtUse(const StmtUse&) = delete;
-  StmtUse& operator=(const StmtUse&) = delete;
-  sqlite3_stmt* get() const { return st_; }
-
- private:
-  sqlite3_stmt* st_;
-};
 
 }  // namespace da::server

@@ -25,6 +25,7 @@
 #include "server/client_watch.h"
 #include "server/dataset_hub.h"
 #include "server/history_store.h"
+#include "server/history_writer.h"
 #include "server/ingest_jobs.h"
 #include "server/log.h"
 #include "server/metrics.h"
@@ -124,6 +125,7 @@ class Server::Impl {
   LoadedModels models_;
   std::unique_ptr<KeyStore> keys_;
   std::unique_ptr<HistoryStore> history_;
+  std::unique_ptr<HistoryWriter> history_writer_;  // after history_: written out before it closes
   RateLimiter rate_;
   std::unique_ptr<DatasetHub> hub_;
   std::unique_ptr<IngestJobs> jobs_;
@@ -133,6 +135,7 @@ class Server::Impl {
   std::thread thread_;
   std::mutex join_mu_;
   int port_ = 0;
+  int listen_fd_ = -1;  // the listening socket (set by httplib's socket-options hook)
   std::chrono::steady_clock::time_point started_;
   std::atomic<uint64_t> next_request_{1};
   std::string request_prefix_;  // random per process, so ids from restarts do not repeat
