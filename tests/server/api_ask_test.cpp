@@ -33,7 +33,7 @@ void IngestClock(const std::filesystem::path& data_dir) {
 }
 constexpr const char* kEndlessQuestion = "what is the total tick?";
 
-class ApiAskTest : public ::testing::Test {
+class ApiAskTest : public SharedServerTest {
  protected:
   static void SetUpTestSuite() {
     data_ = new TempDir();
@@ -43,13 +43,6 @@ class ApiAskTest : public ::testing::Test {
     user_ = CreateKeyWithCli(data_->path(), "alice");
     server_ = ServerProcess::Start(data_->path(), {"--rate-limit", "0"}).release();
   }
-  static void TearDownTestSuite() {
-    delete server_;
-    server_ = nullptr;
-    delete data_;
-    data_ = nullptr;
-  }
-  void SetUp() override { ASSERT_NE(server_, nullptr) << "the server did not start"; }
 
   static Reply Ask(const std::string& question, json extra = json::object()) {
     extra["dataset"] = "retail";
@@ -67,12 +60,8 @@ class ApiAskTest : public ::testing::Test {
     return r.json["rows"][0][0].get<int64_t>();
   }
 
-  static TempDir* data_;
-  static ServerProcess* server_;
   static std::string admin_, user_;
 };
-TempDir* ApiAskTest::data_ = nullptr;
-ServerProcess* ApiAskTest::server_ = nullptr;
 std::string ApiAskTest::admin_, ApiAskTest::user_;
 
 // --- ask

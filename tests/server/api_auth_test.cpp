@@ -17,7 +17,7 @@ constexpr const char* kSales =
     "2,2010,3,10\n2,2011,3,20.5\n2,2011,4,40\n3,2010,3,1000\n3,2011,4,3000\n";
 constexpr const char* kQuestion = "What were total sales in 2010?";
 
-class ApiAuthTest : public ::testing::Test {
+class ApiAuthTest : public SharedServerTest {
  protected:
   static void SetUpTestSuite() {
     data_ = new TempDir();
@@ -33,20 +33,9 @@ class ApiAuthTest : public ::testing::Test {
     doomed_ = CreateKeyWithCli(data_->path(), "doomed");
     server_ = ServerProcess::Start(data_->path(), {"--rate-limit", "0"}).release();
   }
-  static void TearDownTestSuite() {
-    delete server_;
-    server_ = nullptr;
-    delete data_;
-    data_ = nullptr;
-  }
-  void SetUp() override { ASSERT_NE(server_, nullptr) << "the server did not start"; }
 
-  static TempDir* data_;
-  static ServerProcess* server_;
   static std::string root_, alice_, scoped_a_, scoped_b_, admin_a_, limited_, doomed_;
 };
-TempDir* ApiAuthTest::data_ = nullptr;
-ServerProcess* ApiAuthTest::server_ = nullptr;
 std::string ApiAuthTest::root_, ApiAuthTest::alice_, ApiAuthTest::scoped_a_, ApiAuthTest::scoped_b_,
     ApiAuthTest::admin_a_, ApiAuthTest::limited_, ApiAuthTest::doomed_;
 

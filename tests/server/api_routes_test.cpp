@@ -14,7 +14,7 @@ using nlohmann::json;
 
 constexpr const char* kQuestion = "how many customers are there in each country?";
 
-class ApiRoutesTest : public ::testing::Test {
+class ApiRoutesTest : public SharedServerTest {
  protected:
   static void SetUpTestSuite() {
     data_ = new TempDir();
@@ -23,13 +23,6 @@ class ApiRoutesTest : public ::testing::Test {
     user_ = CreateKeyWithCli(data_->path(), "alice");
     server_ = ServerProcess::Start(data_->path(), {"--rate-limit", "0"}).release();
   }
-  static void TearDownTestSuite() {
-    delete server_;
-    server_ = nullptr;
-    delete data_;
-    data_ = nullptr;
-  }
-  void SetUp() override { ASSERT_NE(server_, nullptr) << "the server did not start"; }
 
   static json OpenApi() {
     Reply r = server_->Get("/api/v1/openapi.json");
@@ -37,12 +30,8 @@ class ApiRoutesTest : public ::testing::Test {
     return r.json;
   }
 
-  static TempDir* data_;
-  static ServerProcess* server_;
   static std::string admin_, user_;
 };
-TempDir* ApiRoutesTest::data_ = nullptr;
-ServerProcess* ApiRoutesTest::server_ = nullptr;
 std::string ApiRoutesTest::admin_, ApiRoutesTest::user_;
 
 TEST_F(ApiRoutesTest, HealthNeedsNoKey) {

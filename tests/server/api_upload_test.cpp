@@ -15,7 +15,7 @@ using nlohmann::json;
 
 constexpr const char* kSales = "region,amount\nnorth,10\nsouth,20\neast,30\n";
 
-class ApiUploadTest : public ::testing::Test {
+class ApiUploadTest : public SharedServerTest {
  protected:
   static void SetUpTestSuite() {
     data_ = new TempDir();
@@ -24,13 +24,6 @@ class ApiUploadTest : public ::testing::Test {
     admin_ = CreateKeyWithCli(data_->path(), "root", {"--admin"});
     server_ = ServerProcess::Start(data_->path(), {"--rate-limit", "0", "--max-upload-mb", "1"}).release();
   }
-  static void TearDownTestSuite() {
-    delete server_;
-    server_ = nullptr;
-    delete data_;
-    data_ = nullptr;
-  }
-  void SetUp() override { ASSERT_NE(server_, nullptr) << "the server did not start"; }
 
   static Reply Ask(const std::string& body, const std::string& content_type = "application/json") {
     return server_->Post("/api/v1/ask", body, content_type, admin_);
@@ -68,12 +61,8 @@ class ApiUploadTest : public ::testing::Test {
     return c.ReadResponse();
   }
 
-  static TempDir* data_;
-  static ServerProcess* server_;
   static std::string admin_;
 };
-TempDir* ApiUploadTest::data_ = nullptr;
-ServerProcess* ApiUploadTest::server_ = nullptr;
 std::string ApiUploadTest::admin_;
 
 // --- JSON bodies

@@ -13,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include <gtest/gtest.h>
 #include <httplib.h>
 #include <nlohmann/json.hpp>
 
@@ -89,6 +90,22 @@ class ServerProcess {
   int stdout_fd_ = -1;
   std::filesystem::path data_dir_, stderr_path_;
   std::unique_ptr<TempDir> log_dir_;
+};
+
+// A suite sharing one server over one data directory: its SetUpTestSuite makes data_ (with the
+// datasets and keys it needs) and starts server_; both go when the suite ends.
+class SharedServerTest : public ::testing::Test {
+ protected:
+  static void TearDownTestSuite() {
+    delete server_;
+    server_ = nullptr;
+    delete data_;
+    data_ = nullptr;
+  }
+  void SetUp() override { ASSERT_NE(server_, nullptr) << "the server did not start"; }
+
+  static inline TempDir* data_ = nullptr;
+  static inline ServerProcess* server_ = nullptr;
 };
 
 // A raw TCP connection to 127.0.0.1:`port`.
