@@ -96,8 +96,14 @@ void Server::Impl::Ask(const httplib::Request& req, httplib::Response& res) {
     const std::string stored_id = ask.conversation.empty() ? "" : "k" + std::to_string(key.id) + "-" + ask.conversation;
     auto read = ReadInConversation(*conversations_, stored_id, ask.dataset, lease->resolver(), ask.question);
     if (!read.ok()) {
-      *out = ErrorFromStatus(read.status()).ToJson();
-      return ErrorFromStatus(read.status()).status;
+      ApiError e = ErrorFromStatus(read.status());
+      if (e.status >= 500) {  // the file's path is the server's business: logged, not answered
+        log_.Error("conversation_unreadable", {{"request_id", Current().id}, {"message", read.status().message()}});
+        e.message = "the conversation '" + ask.conversation + "' could not be read (a server problem; request id " +
+                    Current().id + ")";
+      }
+      *out = e.ToJson();
+      return e.status;
     }
     lease->pipeline().set_limits(ask.limits);
     auto watch = watch_->Watch(remote, port, [lease] { lease->dataset().Interrupt(); });

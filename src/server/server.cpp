@@ -261,6 +261,15 @@ Status Server::Impl::Init() {
 }
 
 httplib::Server::HandlerResponse Server::Impl::PreRoute(const httplib::Request& req, httplib::Response& res) {
+  const auto handled = Checks(req, res);
+  // Answered before its body was read: the unread body must not be taken for the next request.
+  const bool has_body = req.has_header("Transfer-Encoding") ||
+                        (req.has_header("Content-Length") && req.get_header_value("Content-Length") != "0");
+  if (handled == httplib::Server::HandlerResponse::Handled && has_body) res.set_header("Connection", "close");
+  return handled;
+}
+
+httplib::Server::HandlerResponse Server::Impl::Checks(const httplib::Request& req, httplib::Response& res) {
   using HR = httplib::Server::HandlerResponse;
   RequestContext& ctx = Current();
   ctx = RequestContext();

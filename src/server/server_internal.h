@@ -90,6 +90,8 @@ class Server::Impl {
 
   // --- request flow (server.cpp)
   httplib::Server::HandlerResponse PreRoute(const httplib::Request& req, httplib::Response& res);
+  // Route, key, rate and body checks; Handled when one of them answered.
+  httplib::Server::HandlerResponse Checks(const httplib::Request& req, httplib::Response& res);
   void AfterResponse(const httplib::Request& req, const httplib::Response& res);
   // The body as a JSON object, or the error to answer.
   std::optional<nlohmann::json> JsonBody(const httplib::Request& req, httplib::Response& res);
