@@ -75,6 +75,15 @@ void WriteZip(const std::filesystem::path& zip_path,
   if (zip_close(z) != 0) throw std::runtime_error("zip_close failed");
 }
 
+nlohmann::json RunCliJson(std::vector<std::string> args, int expected_exit) {
+  args.push_back("--json");
+  CommandResult r = RunCli(args);
+  EXPECT_EQ(r.exit_code, expected_exit) << r.out << r.err;
+  nlohmann::json parsed = nlohmann::json::parse(r.out, nullptr, false);
+  EXPECT_FALSE(parsed.is_discarded()) << r.out;
+  return parsed;
+}
+
 CommandResult RunCli(const std::vector<std::string>& args) {
   int out_pipe[2], err_pipe[2];
   if (pipe(out_pipe) || pipe(err_pipe)) throw std::runtime_error("pipe failed");

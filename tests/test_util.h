@@ -5,6 +5,8 @@
 #include <string>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
 struct sqlite3;
 
 namespace da::testing {
@@ -37,6 +39,9 @@ struct CommandResult {
 };
 // Runs the built `dataanalyst` binary with `args` (no shell), stdin from /dev/null.
 CommandResult RunCli(const std::vector<std::string>& args);
+// RunCli with `args` plus --json: fails the calling test unless it exits `expected_exit` and
+// prints JSON; returns what it printed, parsed (a discarded value when it was not JSON).
+nlohmann::json RunCliJson(std::vector<std::string> args, int expected_exit = 0);
 
 // ../shared from the source tree (Spider, walmart).
 std::filesystem::path SharedDir();

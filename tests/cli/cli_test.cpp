@@ -26,10 +26,8 @@ class CliTest : public ::testing::Test {
     return RunCli(args);
   }
   json RunJson(std::vector<std::string> args, int expected_exit = 0) {
-    args.push_back("--json");
-    CommandResult r = Run(args);
-    EXPECT_EQ(r.exit_code, expected_exit) << r.out << r.err;
-    return json::parse(r.out);
+    args.insert(args.end(), {"--data-dir", data_.path().string()});
+    return RunCliJson(args, expected_exit);
   }
   std::set<std::string> FilesOf(const std::string& dataset) {
     std::set<std::string> out;

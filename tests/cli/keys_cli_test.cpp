@@ -21,12 +21,9 @@ class KeysCliTest : public ::testing::Test {
     return RunCli(args);
   }
   json Json(std::vector<std::string> args, int expected_exit = 0) {
-    args.push_back("--json");
-    CommandResult r = Run(args);
-    EXPECT_EQ(r.exit_code, expected_exit) << r.out << r.err;
-    json parsed = json::parse(r.out, nullptr, false);
-    EXPECT_FALSE(parsed.is_discarded()) << r.out;
-    return parsed;
+    args.insert(args.begin(), "keys");
+    args.insert(args.end(), {"--data-dir", data_.path().string()});
+    return RunCliJson(args, expected_exit);
   }
   // The secret a `keys create` printed, authenticated against the key store as the server would.
   Result<server::ApiKey> Authenticate(const std::string& secret) {

@@ -34,12 +34,8 @@ class MemoryCliTest : public ::testing::Test {
     return RunCli(args);
   }
   json Json(std::vector<std::string> args, int expected_exit = 0) {
-    args.push_back("--json");
-    CommandResult r = Run(args);
-    EXPECT_EQ(r.exit_code, expected_exit) << r.out << r.err;
-    json parsed = json::parse(r.out, nullptr, false);
-    EXPECT_FALSE(parsed.is_discarded()) << r.out;
-    return parsed;
+    args.insert(args.end(), {"--data-dir", data_.path().string()});
+    return RunCliJson(args, expected_exit);
   }
   json Ask(const std::string& question, const std::string& dataset = "music") {
     return Json({"ask", dataset, question});
