@@ -161,6 +161,11 @@ Result<DatasetHub::Lease> DatasetHub::Acquire(const std::string& name) {
 
 Result<std::shared_ptr<const Catalog>> DatasetHub::CatalogOf(const std::string& name) {
   DA_ASSIGN_OR_RETURN(DatasetInfo info, Find(store_, name));
+  return CatalogOf(info);
+}
+
+Result<std::shared_ptr<const Catalog>> DatasetHub::CatalogOf(const DatasetInfo& info) {
+  const std::string& name = info.name;
   {
     std::lock_guard<std::mutex> lock(mu_);
     auto it = open_.find(name);

@@ -79,6 +79,8 @@ class DatasetHub {
   // The catalog of `name`'s current version, without opening the dataset when it is not open
   // (listing a data directory of many datasets reads only their catalog files, once per version).
   Result<std::shared_ptr<const Catalog>> CatalogOf(const std::string& name);
+  // The same for a manifest already read (a listing has them all).
+  Result<std::shared_ptr<const Catalog>> CatalogOf(const DatasetInfo& info);
   // Forget what is open of `name` (after an upload or a removal): the next Acquire reopens it.
   void Invalidate(const std::string& name);
 

@@ -49,9 +49,9 @@ const char* AccessName(Access a) {
 }
 
 // "/api/v1/datasets/{name}/schema" -> "/api/v1/datasets/([^/]+)/schema"
-std::regex PathRegex(const std::string& path) {
+std::string PathPattern(const std::string& path) {
   static const std::regex param("\\{[a-z_]+\\}");
-  return std::regex(std::regex_replace(path, param, "([^/]+)"));
+  return std::regex_replace(path, param, "([^/]+)");
 }
 
 Server::Impl::Route MakeRoute(const char* method, const char* path, Access access, const char* summary,
@@ -60,7 +60,8 @@ Server::Impl::Route MakeRoute(const char* method, const char* path, Access acces
   r.info = {method, path, AccessName(access), summary};
   r.access = access;
   r.body = body;
-  r.regex = PathRegex(path);
+  r.pattern = PathPattern(path);
+  r.regex = std::regex(r.pattern);
   r.handler = std::move(handler);
   return r;
 }
@@ -231,7 +232,7 @@ Status Server::Impl::Init() {
     return httplib::Server::HandlerResponse::Handled;
   }));
   for (const Route& r : Table()) {
-    const std::string pattern = std::regex_replace(r.info.path, std::regex("\\{[a-z_]+\\}"), "([^/]+)");
+    const std::string& pattern = r.pattern;
     if (r.upload) {
       http_.Post(pattern, [this, &r](const httplib::Request& req, httplib::Response& res,
                                      const httplib::ContentReader& reader) { r.upload(*this, req, res, reader); });
@@ -394,7 +395,7 @@ std::optional<nlohmann::json> Server::Impl::JsonBody(const httplib::Request& req
 }
 
 bool Server::Impl::CanSee(const std::string& name, httplib::Response& res) {
-  if (Current().key.CanSee(name) || options_.no_auth) return true;
+  if (Current().key.CanSee(name)) return true;
   WriteError(res, ApiError::NotFound("no dataset named '" + name + "'"));
   return false;
 }

@@ -73,7 +73,8 @@ class Server::Impl {
     RouteInfo info;
     Access access = Access::kKey;
     BodyKind body = BodyKind::kNone;
-    std::regex regex;
+    std::string pattern;  // the path as a regular expression, parameters as groups
+    std::regex regex;     // pattern, compiled
     Handler handler;
     UploadHandler upload;
   };
