@@ -37,20 +37,14 @@
 #include "common/query_result.h"
 #include "common/sqlite.h"
 #include "common/status.h"
+#include "guard/query_connection.h"
 #include "guard/sql_policy.h"
 
 namespace da {
 
-struct GuardLimits {
-  int64_t max_rows = 1000;                 // must be > 0
-  std::chrono::milliseconds timeout{20000};  // must be > 0
-};
-
-class GuardedConnection {
+// The SQLite implementation of QueryConnection.
+class GuardedConnection final : public QueryConnection {
  public:
-  // Longest SQL text accepted, in bytes.
-  static constexpr size_t kMaxSqlBytes = 100'000;
-
   // Opens `db_path` read-only. Tables in `hidden_tables` (names compared case-insensitively)
   // cannot be read. Errors: NotFound (no such file), InvalidArgument (not a SQLite database),
   // IoError (SQLite could not open it).
@@ -71,15 +65,15 @@ class GuardedConnection {
   //            run-time errors.
   //  IoError / Corruption  the database file could not be read.
   // The connection stays usable after any error.
-  Result<QueryResult> Execute(std::string_view sql, const GuardLimits& limits = GuardLimits());
+  Result<QueryResult> Execute(std::string_view sql, const GuardLimits& limits = GuardLimits()) override;
 
   // Applies every check Execute() makes before running (one statement, read-only, allowed
   // tables and functions) without running the statement. Same errors as Execute().
-  Status Validate(std::string_view sql);
+  Status Validate(std::string_view sql) override;
 
   // Interrupts the statement running on another thread (cancellation); safe to call anytime.
   // A call made while no statement runs is forgotten when the next Execute() starts.
-  void Interrupt();
+  void Interrupt() override;
 
   sqlite3* raw() const { return db_.get(); }
 

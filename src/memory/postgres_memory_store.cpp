@@ -10,11 +10,14 @@
 #include <cstring>
 #include <mutex>
 
+#include "common/postgres.h"
 #include "common/strings.h"
 
 namespace da::memory {
 
 namespace {
+
+using Param = PgParam;
 
 static_assert(std::endian::native == std::endian::little, "vectors are stored as little-endian float32");
 
@@ -44,28 +47,10 @@ constexpr const char* kEntryColumns =
     "id, dataset, question, exact_text, template_text, signature, key_json, sql, notes, status, source, "
     "schema_fingerprint, data_version, result_json, created_at, updated_at, hits";
 
-struct PgConnCloser {
-  void operator()(PGconn* conn) const { PQfinish(conn); }
-};
-struct PgResultClearer {
-  void operator()(PGresult* result) const { PQclear(result); }
-};
-struct PgOptionsFreer {
-  void operator()(PQconninfoOption* options) const { PQconninfoFree(options); }
-};
-using PgConn = std::unique_ptr<PGconn, PgConnCloser>;
-using PgResult = std::unique_ptr<PGresult, PgResultClearer>;
-using PgOptions = std::unique_ptr<PQconninfoOption, PgOptionsFreer>;
-
-// One statement parameter: text, or raw bytes for a bytea column.
-struct Param {
-  std::string value;
-  bool binary = false;
-};
-Param P(std::string_view text) { return {std::string(text), false}; }
-Param P(int64_t n) { return {std::to_string(n), false}; }
+Param P(std::string_view text) { return PgText(text); }
+Param P(int64_t n) { return PgInt(n); }
 Param P(const std::vector<float>& v) {
-  return {std::string(reinterpret_cast<const char*>(v.data()), v.size() * sizeof(float)), true};
+  return PgBytes(std::string_view(reinterpret_cast<const char*>(v.data()), v.size() * sizeof(float)));
 }
 
 // Replaces every "{s}" in `sql` with the quoted schema name.
@@ -80,43 +65,9 @@ std::string WithSchema(std::string_view sql, const std::string& quoted_schema) {
   return out;
 }
 
-// "postgresql://user@host:port/db"; a socket directory host is percent-encoded as in libpq URIs.
-std::string FormatDescription(std::string_view user, std::string_view host, std::string_view port,
-                              std::string_view db) {
-  std::string out = "postgresql://";
-  if (!user.empty()) out.append(user).append("@");
-  for (char c : host) out += c == '/' ? std::string("%2F") : std::string(1, c);
-  if (!port.empty()) out.append(":").append(port);
-  out.append("/").append(db);
-  return out;
-}
-
-std::string Option(const PQconninfoOption* options, const char* keyword) {
-  for (const PQconninfoOption* o = options; o->keyword; ++o) {
-    if (std::strcmp(o->keyword, keyword) == 0 && o->val) return o->val;
-  }
-  return "";
-}
-
-// libpq's message on one line, with the password (which libpq never prints, but a server or a
-// future libpq might) masked.
-std::string CleanMessage(const char* message, const std::string& password) {
-  std::string out;
-  for (char c : Trim(message ? message : "")) {
-    if (c == '\n' || c == '\t') c = ' ';
-    if (c == ' ' && !out.empty() && out.back() == ' ') continue;
-    out += c;
-  }
-  if (password.empty()) return out;
-  for (size_t pos; (pos = out.find(password)) != std::string::npos;) out.replace(pos, password.size(), "***");
-  return out;
-}
-
-std::string Str(const PGresult* r, int row, int col) {
-  return std::string(PQgetvalue(r, row, col), static_cast<size_t>(PQgetlength(r, row, col)));
-}
-int64_t Int(const PGresult* r, int row, int col) { return std::strtoll(PQgetvalue(r, row, col), nullptr, 10); }
-int64_t AffectedRows(const PGresult* r) { return std::strtoll(PQcmdTuples(const_cast<PGresult*>(r)), nullptr, 10); }
+std::string Str(const PGresult* r, int row, int col) { return PgStr(r, row, col); }
+int64_t Int(const PGresult* r, int row, int col) { return PgInt64(r, row, col); }
+int64_t AffectedRows(const PGresult* r) { return PgAffectedRows(r); }
 
 // Decodes a bytea column (hex or escape output format) into float32s.
 std::vector<float> Floats(const PGresult* r, int row, int col) {
@@ -158,136 +109,9 @@ std::vector<Param> EntryParams(const MemoryEntry& e) {
           P(e.result_json), P(e.created_at), P(e.updated_at), P(e.hits)};
 }
 
-// One libpq connection. Outside a transaction, a statement that finds the connection broken
-// reconnects once and runs again; inside one it fails (what ran before is gone).
-class PgSession {
- public:
-  static Result<PgSession> Connect(const PostgresConnection& config);
-
-  // Runs one statement with parameters $1..; rows come back as text. `what` names the
-  // operation in errors ("memory: insert").
-  Result<PgResult> Exec(const std::string& sql, const std::vector<Param>& params, std::string_view what);
-
-  Status Begin();
-  // Fails when the transaction was rolled back instead (a statement in it failed).
-  Status Commit();
-  void Rollback();
-
-  const std::string& description() const { return description_; }
-
- private:
-  PgResult Run(const std::string& sql, const std::vector<Param>& params);
-  Status Error(std::string_view what, const char* message) const {
-    return Status::IoError(description_ + ": " + std::string(what) + ": " + CleanMessage(message, password_));
-  }
-
-  PgConn conn_;
-  std::string description_;
-  std::string password_;  // only to mask it in messages
-  bool in_transaction_ = false;
-};
-
-Result<PgSession> PgSession::Connect(const PostgresConnection& config) {
-  char* parse_error = nullptr;
-  PgOptions parsed(PQconninfoParse(config.conninfo.c_str(), &parse_error));
-  if (!parsed) {
-    PQfreemem(parse_error);  // withheld: it quotes the connection string, password and all
-    return Status::InvalidArgument(
-        "memory: the PostgreSQL connection is neither libpq key=value pairs nor a postgresql:// URI");
-  }
-  PgSession session;
-  session.description_ = FormatDescription(Option(parsed.get(), "user"), Option(parsed.get(), "host"),
-                                           Option(parsed.get(), "port"), Option(parsed.get(), "dbname"));
-  session.password_ = Option(parsed.get(), "password");
-  if (!config.password_env.empty()) {
-    const char* password = std::getenv(config.password_env.c_str());
-    if (!password || !*password) {
-      return Status::InvalidArgument(session.description_ + ": the password variable " + config.password_env +
-                                     " is not set in the environment");
-    }
-    session.password_ = password;
-  }
-  // Later keywords override the ones in the expanded connection string.
-  const std::string timeout = std::to_string(config.connect_timeout_seconds);
-  std::vector<const char*> keys = {"dbname", "client_encoding", "fallback_application_name"};
-  std::vector<const char*> values = {config.conninfo.c_str(), "UTF8", "dataanalyst"};
-  if (config.connect_timeout_seconds > 0) {
-    keys.push_back("connect_timeout");
-    values.push_back(timeout.c_str());
-  }
-  if (!config.password_env.empty()) {
-    keys.push_back("password");
-    values.push_back(session.password_.c_str());
-  }
-  keys.push_back(nullptr);
-  values.push_back(nullptr);
-  session.conn_.reset(PQconnectdbParams(keys.data(), values.data(), /*expand_dbname=*/1));
-  if (!session.conn_) return Status::IoError(session.description_ + ": cannot connect: out of memory");
-  if (PQstatus(session.conn_.get()) != CONNECTION_OK) {
-    return session.Error("cannot connect", PQerrorMessage(session.conn_.get()));
-  }
-  PGconn* c = session.conn_.get();
-  session.description_ = FormatDescription(PQuser(c), PQhost(c), PQport(c), PQdb(c));
-  return session;
-}
-
-PgResult PgSession::Run(const std::string& sql, const std::vector<Param>& params) {
-  std::vector<const char*> values;
-  std::vector<int> lengths, formats;
-  for (const Param& p : params) {
-    values.push_back(p.value.c_str());
-    lengths.push_back(static_cast<int>(p.value.size()));
-    formats.push_back(p.binary ? 1 : 0);
-  }
-  return PgResult(PQexecParams(conn_.get(), sql.c_str(), static_cast<int>(params.size()), nullptr,
-                               values.data(), lengths.data(), formats.data(), /*resultFormat=*/0));
-}
-
-bool Succeeded(const PgResult& r) {
-  if (!r) return false;
-  const ExecStatusType status = PQresultStatus(r.get());
-  return status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK;
-}
-
-Result<PgResult> PgSession::Exec(const std::string& sql, const std::vector<Param>& params, std::string_view what) {
-  PgResult r = Run(sql, params);
-  if (!Succeeded(r) && !in_transaction_ && PQstatus(conn_.get()) == CONNECTION_BAD) {
-    PQreset(conn_.get());
-    if (PQstatus(conn_.get()) != CONNECTION_OK) {
-      return Error(std::string(what) + ": lost the connection and cannot reconnect", PQerrorMessage(conn_.get()));
-    }
-    r = Run(sql, params);
-  }
-  if (Succeeded(r)) return r;
-  const char* message = r ? PQresultErrorMessage(r.get()) : "";
-  return Error(what, *message ? message : PQerrorMessage(conn_.get()));
-}
-
-Status PgSession::Begin() {
-  DA_RETURN_IF_ERROR(Exec("BEGIN", {}, "memory: begin").status());
-  in_transaction_ = true;
-  return Status::Ok();
-}
-
-Status PgSession::Commit() {
-  auto r = Exec("COMMIT", {}, "memory: commit");
-  in_transaction_ = false;
-  if (!r.ok()) return r.status();
-  // COMMIT of a transaction in which a statement failed rolls back and still "succeeds".
-  if (std::strcmp(PQcmdStatus(r->get()), "COMMIT") != 0) {
-    return Status::IoError(description_ + ": memory: the transaction was rolled back after an error in it");
-  }
-  return Status::Ok();
-}
-
-void PgSession::Rollback() {
-  (void)Exec("ROLLBACK", {}, "memory: rollback");
-  in_transaction_ = false;
-}
-
 class PostgresMemoryStore final : public MemoryStore {
  public:
-  PostgresMemoryStore(PgSession session, std::string quoted_schema)
+  PostgresMemoryStore(PgClient session, std::string quoted_schema)
       : session_(std::move(session)), schema_(std::move(quoted_schema)) {}
 
   Result<int64_t> Insert(MemoryEntry& entry) override {
@@ -409,13 +233,13 @@ class PostgresMemoryStore final : public MemoryStore {
 
   Status InTransaction(const std::function<Status()>& work) override {
     std::lock_guard lock(mu_);  // held until the end: other threads wait instead of joining in
-    DA_RETURN_IF_ERROR(session_.Begin());
+    DA_RETURN_IF_ERROR(session_.Begin("memory: begin"));
     Status status = work();
     if (!status.ok()) {
       session_.Rollback();
       return status;
     }
-    return session_.Commit();
+    return session_.Commit("memory: commit");
   }
 
   std::string description() const override { return session_.description(); }
@@ -436,13 +260,13 @@ class PostgresMemoryStore final : public MemoryStore {
   }
 
   std::recursive_mutex mu_;  // recursive: InTransaction's work calls the other methods
-  PgSession session_;
+  PgClient session_;
   const std::string schema_;  // quoted
 };
 
 // Creates the tables when the schema's meta table is missing, then checks the version. Runs in
 // the caller's transaction, under an advisory lock, so servers starting together take turns.
-Status CreateOrCheckSchema(PgSession& session, const std::string& schema) {
+Status CreateOrCheckSchema(PgClient& session, const std::string& schema) {
   const std::string quoted = QuoteIdentifier(schema);
   DA_RETURN_IF_ERROR(session.Exec("SELECT pg_advisory_xact_lock(hashtext($1))", {P("dataanalyst memory " + schema)},
                                   "memory: lock the schema").status());
@@ -481,14 +305,18 @@ Result<std::unique_ptr<MemoryStore>> OpenPostgresMemoryStore(const PostgresConne
   if (conn.schema.empty() || conn.schema.size() > kMaxIdentifierBytes) {
     return Status::InvalidArgument("memory: the PostgreSQL schema name must be 1 to 63 bytes long");
   }
-  DA_ASSIGN_OR_RETURN(PgSession session, PgSession::Connect(conn));
-  DA_RETURN_IF_ERROR(session.Begin());
+  PgLogin login;
+  login.conninfo = conn.conninfo;
+  login.password_env = conn.password_env;
+  login.connect_timeout_seconds = conn.connect_timeout_seconds;
+  DA_ASSIGN_OR_RETURN(PgClient session, PgClient::Connect(login));
+  DA_RETURN_IF_ERROR(session.Begin("memory: begin"));
   Status status = CreateOrCheckSchema(session, conn.schema);
   if (!status.ok()) {
     session.Rollback();
     return status;
   }
-  DA_RETURN_IF_ERROR(session.Commit());
+  DA_RETURN_IF_ERROR(session.Commit("memory: commit"));
   return std::unique_ptr<MemoryStore>(new PostgresMemoryStore(std::move(session), QuoteIdentifier(conn.schema)));
 }
 

@@ -40,8 +40,13 @@ Result<DatasetInfo> ReadManifest(const fs::path& dataset_dir, const std::string&
     info.version = j.at("version").get<int64_t>();
     info.attached = j.value("attached", false);
     info.created_at = j.value("created_at", "");
-    fs::path data = j.at("data").get<std::string>();
-    info.data_path = data.is_absolute() ? data : dataset_dir / data;
+    if (j.contains("connection")) {
+      DA_ASSIGN_OR_RETURN(DatasetConnection connection, DatasetConnection::FromJson(j.at("connection")));
+      info.connection = std::move(connection);
+    } else {
+      fs::path data = j.at("data").get<std::string>();
+      info.data_path = data.is_absolute() ? data : dataset_dir / data;
+    }
     info.catalog_path = dataset_dir / j.at("catalog").get<std::string>();
     // Manifests written before value indexes existed have no "values": the name is derived.
     info.values_path = dataset_dir / j.value("values", ValuesFileName(info.version));
@@ -69,14 +74,39 @@ void RemoveStaleVersions(const fs::path& dir, int64_t keep) {
 
 }  // namespace
 
+nlohmann::json DatasetConnection::ToJson() const {
+  nlohmann::json j = {{"conninfo", login.conninfo}, {"schema", schema}};
+  if (!login.password_env.empty()) j["password_env"] = login.password_env;
+  if (!login.password_file.empty()) j["password_file"] = login.password_file;
+  if (login.connect_timeout_seconds != PgLogin().connect_timeout_seconds) {
+    j["connect_timeout_seconds"] = login.connect_timeout_seconds;
+  }
+  return j;
+}
+
+Result<DatasetConnection> DatasetConnection::FromJson(const nlohmann::json& j) {
+  DatasetConnection c;
+  c.login.conninfo = j.at("conninfo").get<std::string>();
+  c.login.password_env = j.value("password_env", "");
+  c.login.password_file = j.value("password_file", "");
+  c.login.connect_timeout_seconds = j.value("connect_timeout_seconds", c.login.connect_timeout_seconds);
+  c.schema = j.value("schema", c.schema);
+  if (c.login.ConninfoHasPassword()) {
+    return Status::Corruption("the connection holds a password; connections name a password variable or file instead");
+  }
+  return c;
+}
+
 nlohmann::json DatasetInfo::ToJson() const {
-  return {{"name", name},
+  nlohmann::json j = {{"name", name},
           {"kind", kind},
           {"source", source},
           {"version", version},
           {"attached", attached},
           {"data_path", data_path.string()},
           {"created_at", created_at}};
+  if (connection) j["schema"] = connection->schema;
+  return j;
 }
 
 StagedDataset::StagedDataset(StagedDataset&& o) noexcept
@@ -206,10 +236,29 @@ Status DatasetStore::Commit(StagedDataset* staged, const std::string& kind, cons
       {"values", staged->values_path_.filename().string()},
       {"created_at", NowIsoUtc()},
   };
-  DA_RETURN_IF_ERROR(WriteFileAtomically(staged->dir_ / kManifest, j.dump(2) + "\n"));
+  return Publish(staged, j);
+}
+
+Status DatasetStore::Publish(StagedDataset* staged, const nlohmann::json& manifest) {
+  DA_RETURN_IF_ERROR(WriteFileAtomically(staged->dir_ / kManifest, manifest.dump(2) + "\n"));
   staged->committed_ = true;
   RemoveStaleVersions(staged->dir_, staged->version_);
   return Status::Ok();
+}
+
+Status DatasetStore::CommitConnection(StagedDataset* staged, const std::string& kind,
+                                      const DatasetConnection& connection) {
+  DA_ASSIGN_OR_RETURN(std::string source, connection.login.Describe());
+  nlohmann::json j = {
+      {"kind", kind},
+      {"source", source},
+      {"version", staged->version_},
+      {"connection", connection.ToJson()},
+      {"catalog", staged->catalog_path_.filename().string()},
+      {"values", staged->values_path_.filename().string()},
+      {"created_at", NowIsoUtc()},
+  };
+  return Publish(staged, j);
 }
 
 }  // namespace da

@@ -19,22 +19,34 @@
 
 #include <nlohmann/json.hpp>
 
+#include "common/postgres.h"
 #include "common/status.h"
 
 namespace da {
 
+// A dataset that is a live database rather than a file (kind "postgres" or "redshift"). Stored in
+// the manifest; never holds a password (the login names where it comes from).
+struct DatasetConnection {
+  PgLogin login;
+  std::string schema = "public";  // the schema whose tables and views the dataset shows
+
+  nlohmann::json ToJson() const;
+  static Result<DatasetConnection> FromJson(const nlohmann::json& j);
+};
+
 struct DatasetInfo {
   std::string name;
-  std::string kind;    // "csv", "zip", "xlsx", "sqlite"
-  std::string source;  // the input path as given
+  std::string kind;    // "csv", "zip", "xlsx", "sqlite", "postgres", "redshift"
+  std::string source;  // the input path as given; for connections "postgresql://user@host:port/db"
   int64_t version = 0;
-  std::filesystem::path data_path;     // SQLite file queries run against
+  std::filesystem::path data_path;     // SQLite file queries run against; empty for connections
   std::filesystem::path catalog_path;  // catalog JSON
   // Value index of the version. The file may be absent (datasets ingested before value
   // indexes existed, or an index that was not built): then there is no index, not an error.
   std::filesystem::path values_path;
   bool attached = false;               // data_path is the user's own file, used read-only
   std::string created_at;              // ISO-8601 UTC
+  std::optional<DatasetConnection> connection;  // set for kinds "postgres" and "redshift"
 
   nlohmann::json ToJson() const;
 };
@@ -82,8 +94,12 @@ class DatasetStore {
   // manifest then points at that file and the staged data file is not used.
   Status Commit(StagedDataset* staged, const std::string& kind, const std::string& source,
                 const std::optional<std::filesystem::path>& attached_data = std::nullopt);
+  // Publishes a staged version of a connection dataset: only its catalog and value index were
+  // written; queries go to the database `connection` names.
+  Status CommitConnection(StagedDataset* staged, const std::string& kind, const DatasetConnection& connection);
 
  private:
+  Status Publish(StagedDataset* staged, const nlohmann::json& manifest);
   std::filesystem::path dir_;
 };
 

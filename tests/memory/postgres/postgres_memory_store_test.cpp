@@ -8,7 +8,7 @@
 #include <cstdlib>
 #include <thread>
 
-#include "memory/postgres/test_postgres.h"
+#include "postgres_test_util.h"
 #include "memory_store_contract.h"
 
 namespace da::memory::testing {

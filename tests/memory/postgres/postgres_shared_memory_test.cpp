@@ -6,7 +6,7 @@
 
 #include "memory/postgres_memory_store.h"
 #include "memory_fixture.h"
-#include "test_postgres.h"
+#include "postgres_test_util.h"
 
 namespace da::memory::testing {
 namespace {

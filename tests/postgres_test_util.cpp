@@ -1,4 +1,4 @@
-#include "memory/postgres/test_postgres.h"
+#include "postgres_test_util.h"
 
 #include <gtest/gtest.h>
 #include <libpq-fe.h>
