@@ -262,7 +262,9 @@ bool Memory::Expired(const MemoryEntry& entry) const {
 }
 
 json Memory::ReusableResult(const MemoryEntry& entry) const {
-  if (entry.result_json.empty() || entry.data_version != dataset_.data_version || Expired(entry)) return nullptr;
+  if (dataset_.live || entry.result_json.empty() || entry.data_version != dataset_.data_version || Expired(entry)) {
+    return nullptr;
+  }
   json parsed = json::parse(entry.result_json, nullptr, false);
   return parsed.is_discarded() ? json(nullptr) : parsed;
 }

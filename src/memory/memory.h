@@ -71,6 +71,9 @@ struct DatasetView {
   const Catalog* catalog = nullptr;
   const ValueIndex* values = nullptr;  // may be null
   int64_t data_version = 0;
+  // A live database (PostgreSQL, Redshift): its rows change without a new data version, so a
+  // stored result is never served; a remembered question's SQL is run again instead.
+  bool live = false;
   // Checks that `sql` would run on the dataset now (guard rules, tables, columns) without
   // running it. Used to re-validate entries after a schema change and to check imports.
   std::function<Status(std::string_view sql)> validate;
@@ -83,7 +86,7 @@ struct CacheHit {
   double similarity = 1;        // cosine of the two questions' templates (1 when exact)
   bool reparameterised = false; // literals were replaced
   // The cached answer (entry.result_json parsed) when it is still valid: same SQL, same data
-  // version, not expired. Null otherwise: run `sql`.
+  // version, not expired, not a live database. Null otherwise: run `sql`.
   nlohmann::json result;
 };
 

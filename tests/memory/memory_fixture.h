@@ -48,6 +48,7 @@ class MemoryFixture : public ::testing::Test {
     view.catalog = catalog_.get();
     view.values = values_.get();
     view.data_version = data_version_;
+    view.live = live_;
     sqlite3* db = db_.db();
     view.validate = [db](std::string_view sql) -> Status { return PrepareSql(db, sql).status(); };
     auto memory = Memory::Open(*store_, std::move(view), embedder ? *embedder : builtin_, options_);
@@ -66,6 +67,7 @@ class MemoryFixture : public ::testing::Test {
   TextEmbedder builtin_;
   MemoryOptions options_;
   int64_t data_version_ = 1;
+  bool live_ = false;
 };
 
 }  // namespace da::memory::testing

@@ -125,6 +125,16 @@ TEST_F(MemoryFixture, ResultsAreReusedOnlyForTheDataVersionTheyWereComputedOn) {
   EXPECT_EQ((*hit)->sql, kByRegionSql);
 }
 
+TEST_F(MemoryFixture, ALiveDatabaseNeverGetsAStoredResultOnlyTheSqlAgain) {
+  live_ = true;  // a PostgreSQL dataset: rows change without a new data version
+  auto m = Open();
+  ASSERT_TRUE(m->Remember("Total sales by region", kByRegionSql, "engine", json{{"rows", 1}}).ok());
+  auto hit = m->Lookup("Total sales by region");
+  ASSERT_TRUE(hit.ok() && hit->has_value());
+  EXPECT_TRUE((*hit)->result.is_null());
+  EXPECT_EQ((*hit)->sql, kByRegionSql);
+}
+
 TEST_F(MemoryFixture, UnreviewedAnswersExpire) {
   MemoryEntry old;
   {
