@@ -181,6 +181,13 @@ Status AddDeclaredForeignKeys(sqlite3* db, Catalog* catalog) {
 }
 
 Status InferForeignKeys(sqlite3* db, Catalog* catalog) {
+  return InferForeignKeys(catalog, [db](const TableInfo& table, const ColumnInfo& column, const TableInfo& parent,
+                                        const ColumnInfo& parent_column, int64_t* distinct) {
+    return MeasureInclusion(db, table.name, column.name, parent.name, parent_column.name, distinct);
+  });
+}
+
+Status InferForeignKeys(Catalog* catalog, const InclusionMeasure& measure) {
   for (auto& child : catalog->tables) {
     if (child.is_view) continue;
     const bool sole_pk = child.primary_key.size() == 1;
@@ -195,9 +202,10 @@ Status InferForeignKeys(sqlite3* db, Catalog* catalog) {
         // A table's own key names another table only when it clearly refers to it (1:1
         // extension tables such as customer_details.customer_id -> customers).
         if (match == 0 || (is_own_key && match < 2) || match < best_match) continue;
+        const ColumnInfo* parent_col = parent.FindColumn(parent.primary_key[0]);
+        if (!parent_col) continue;
         int64_t distinct = 0;
-        DA_ASSIGN_OR_RETURN(double inclusion, MeasureInclusion(db, child.name, col.name, parent.name,
-                                                               parent.primary_key[0], &distinct));
+        DA_ASSIGN_OR_RETURN(double inclusion, measure(child, col, parent, *parent_col, &distinct));
         if (distinct == 0 || inclusion < kMinInferredInclusion) continue;
         if (match > best_match || !best || inclusion > best->inclusion) {
           best = ForeignKey{col.name, parent.name, parent.primary_key[0], false, inclusion};

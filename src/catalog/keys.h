@@ -4,6 +4,7 @@
 
 #include <sqlite3.h>
 
+#include <functional>
 #include <string>
 #include <string_view>
 
@@ -24,6 +25,15 @@ Status AddDeclaredForeignKeys(sqlite3* db, Catalog* catalog);
 // Adds name-matched foreign keys whose inclusion is >= kMinInferredInclusion.
 Status InferForeignKeys(sqlite3* db, Catalog* catalog);
 inline constexpr double kMinInferredInclusion = 0.99;
+
+// The share of `column`'s distinct non-null values found in `parent_column`; `distinct`
+// receives their number (0: nothing to measure, the candidate is dropped).
+using InclusionMeasure = std::function<Result<double>(const TableInfo& table, const ColumnInfo& column,
+                                                      const TableInfo& parent, const ColumnInfo& parent_column,
+                                                      int64_t* distinct)>;
+// The same name-matching rules over any database (PostgreSQL: catalog/postgres_catalog.cpp):
+// `measure` is called per name-matched candidate.
+Status InferForeignKeys(Catalog* catalog, const InclusionMeasure& measure);
 
 // "customers" -> "customer", "categories" -> "category", "addresses" -> "address" (lower-cased).
 std::string SingularName(std::string_view table);
