@@ -222,7 +222,8 @@ class PostgresConnection final : public QueryConnection {
       if (interrupted()) return Status::Cancelled("query cancelled");
       return Status::Timeout("query interrupted after " + Seconds(limits.timeout) + " s (time limit)");
     }
-    if (w.lost || IsConnectionLoss(state) || state.empty()) return Lost(client, message);
+    if (w.lost || IsConnectionLoss(state)) return Lost(client, message);
+    if (state.empty()) return Status::IoError(client.description() + ": " + message);  // a client-side failure
     if (state == "25006") return Status::Refused(kReadOnly + message + " (the database refused a write)");
     if (state == "42501") return Status::Refused("the database refused access: " + message);
     return Status::InvalidArgument("SQL error: " + message);
@@ -286,7 +287,8 @@ class PostgresConnection final : public QueryConnection {
       }
       Wire w = Send(conn, sql, /*simple=*/false, cancel_at);
       if (w.lost || !w.result || !Succeeded(w.result.get())) {
-        if (w.lost) lease.Discard();
+        // A failure without SQLSTATE is libpq's own (out of memory...): the connection's state is unknown.
+        if (w.lost || PgSqlState(w.result.get()).empty()) lease.Discard();
         out = Failure(lease.client(), w, limits);
         break;
       }

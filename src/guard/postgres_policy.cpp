@@ -285,11 +285,14 @@ class Checker {
 
   Status OpenParen(size_t i) {
     Frame& outer = frames_.back();
-    if (outer.expect_table) {  // FROM (subquery) or a parenthesised join
+    const PgToken* next = At(i + 1);
+    const bool subquery = next && IsQueryStart(*next) && !IsPunct(*next, "(");
+    if (outer.expect_table) {  // FROM (subquery) or a parenthesised join: FROM (a JOIN b ON ...)
       outer.expect_table = false;
       outer.in_from = true;
+      frames_.push_back({/*query=*/true, /*expect_table=*/!subquery, /*in_from=*/true});
+      return Status::Ok();
     }
-    const PgToken* next = At(i + 1);
     // WITH name AS [NOT] [MATERIALIZED] ( body ): the body must be a query.
     const bool cte_body = i > 0 && (IsWord(t_[i - 1], "as") || IsWord(t_[i - 1], "materialized"));
     if (cte_body && next) {
@@ -297,7 +300,7 @@ class Checker {
         return Status::Refused(why);
       }
     }
-    frames_.push_back({next && IsQueryStart(*next) && !IsPunct(*next, "(")});
+    frames_.push_back({subquery});
     return Status::Ok();
   }
 

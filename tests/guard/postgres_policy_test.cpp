@@ -171,6 +171,10 @@ TEST(PostgresPolicyTest, OtherSchemasAndSecretCatalogs) {
   ExpectRefused("SELECT * FROM a JOIN b ON a.x = b.x, other.c", "schema other is not visible");
   ExpectRefused("SELECT (SELECT max(x) FROM db.other.t)", "schema other is not visible");
   ExpectRefused("SELECT other.f(1)", "schema other is not visible");
+  ExpectRefused("SELECT * FROM (a JOIN other.b ON true)", "schema other is not visible");
+  ExpectRefused("SELECT * FROM ((a JOIN b ON true) JOIN other.c ON true)", "schema other is not visible");
+  ExpectRefused("SELECT * FROM ONLY other.t", "schema other is not visible");
+  ExpectRefused("SELECT * FROM a, LATERAL other.f(a.x)", "schema other is not visible");
   ExpectRefused("SELECT rolpassword FROM pg_authid", "table pg_authid is not available here");
   ExpectRefused("SELECT * FROM pg_catalog.pg_shadow", "table pg_shadow is not available here");
   ExpectRefused("SELECT * FROM pg_user_mappings", "not available here");
@@ -184,6 +188,8 @@ TEST(PostgresPolicyTest, HiddenTables) {
   ExpectRefused("SELECT * FROM a, SECRET s", "table secret is not visible", WithHidden());
   ExpectRefused("SELECT * FROM a WHERE x IN (SELECT x FROM secret)", "not visible", WithHidden());
   ExpectRefused("TABLE secret", "not visible", WithHidden());
+  ExpectRefused("SELECT * FROM (a JOIN secret ON true)", "not visible", WithHidden());
+  ExpectRefused("SELECT * FROM (SELECT * FROM (secret) s) x", "not visible", WithHidden());
   ExpectRefused("SELECT * FROM information_schema.tables", "would reveal hidden tables", WithHidden());
   ExpectRefused("SELECT relname FROM pg_class", "would reveal hidden tables", WithHidden());
   // A column that happens to share the hidden table's name is not the table.
