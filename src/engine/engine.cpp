@@ -39,7 +39,7 @@ class RuleEngine : public Engine {
     auto t1 = std::chrono::steady_clock::now();
     PlanResult plan = PlanQuestion(linked, schema_);
     if (plan.ok) {
-      a.sql = WriteSql(plan.plan, schema_);
+      a.sql = WriteSql(plan.plan, schema_, options_.dialect);
       a.restatement = Restate(plan.plan, schema_);
       a.confidence = a.sql.empty() ? 0 : plan.confidence;
       for (const QueryPlan& alt : plan.alternatives) {
@@ -63,7 +63,7 @@ class RuleEngine : public Engine {
     }
     a.answered = plan.ok && !a.sql.empty() && a.confidence >= options_.min_confidence;
     if (a.answered) {
-      if (options_.default_limit > 0 && plan.plan.limit == 0) a.sql += " LIMIT " + std::to_string(options_.default_limit);
+      if (options_.default_limit > 0 && plan.plan.limit == 0) a.sql += LimitClause(options_.dialect, options_.default_limit);
       return a;
     }
     a.message = Explain(plan, a);

@@ -9,6 +9,7 @@
 
 #include "catalog/catalog.h"
 #include "catalog/value_index.h"
+#include "common/sql_dialect.h"
 #include "common/status.h"
 
 namespace da {
@@ -17,11 +18,13 @@ struct EngineOptions {
   // Answers below this confidence are returned with answered=false (the reason in message).
   double min_confidence = 0.7;
   int default_limit = 0;  // 0: no LIMIT unless the question asks for top-k
+  // The dialect of EngineAnswer::sql: the dataset's (DialectOfDatasetKind of its kind).
+  SqlDialect dialect = SqlDialect::kSqlite;
 };
 
 struct EngineAnswer {
   bool answered = false;
-  std::string sql;           // SQLite dialect, one SELECT; empty when not answered
+  std::string sql;           // in EngineOptions::dialect, one SELECT; empty when not answered
   std::string restatement;   // "Number of singers per country"; also set for low-confidence tries
   double confidence = 0;     // 0..1
   std::vector<std::string> alternatives;  // other close readings, restated

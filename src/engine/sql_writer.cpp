@@ -1,12 +1,12 @@
 #include "engine/sql_writer.h"
 
-#include <sqlite3.h>
-
 #include <algorithm>
 #include <cctype>
 #include <cmath>
 #include <cstdio>
+#include <cstdlib>
 #include <map>
+#include <optional>
 
 #include "common/strings.h"
 
@@ -43,34 +43,62 @@ const char* OpText(CmpOp op) {
   return "=";
 }
 
+bool Contains(const std::vector<std::string>& list, const std::string& s) {
+  return std::find(list.begin(), list.end(), s) != list.end();
+}
+
+// "'2012'" or "2012" -> 2012; nullopt for anything else.
+std::optional<int> DigitsValue(std::string_view v) {
+  if (v.size() >= 2 && v.front() == '\'' && v.back() == '\'') v = v.substr(1, v.size() - 2);
+  if (v.empty() || v.size() > 6) return std::nullopt;
+  for (char c : v) {
+    if (!std::isdigit(static_cast<unsigned char>(c))) return std::nullopt;
+  }
+  return std::stoi(std::string(v));
+}
+
+bool IsNumberLiteral(std::string_view v) {
+  if (v.empty() || v.front() == '\'') return false;
+  char* end = nullptr;
+  const std::string text(v);
+  std::strtod(text.c_str(), &end);
+  return end != text.c_str() && *end == '\0';
+}
+
+DatePart PartOf(TimePart p) { return p == TimePart::kYear ? DatePart::kYear : DatePart::kMonth; }
+
+// The clauses of one SELECT before they are joined into text.
+struct Clauses {
+  bool distinct = false;
+  std::vector<std::string> select;  // with aliases
+  std::vector<std::string> select_exprs;  // without
+  std::vector<std::string> group;
+  std::vector<std::string> order;  // with direction
+};
+
 class Writer {
  public:
-  Writer(const QueryPlan& plan, const SchemaIndex& schema) : plan_(plan), schema_(schema) {}
+  Writer(const QueryPlan& plan, const SchemaIndex& schema, SqlDialect d) : plan_(plan), schema_(schema), d_(d) {}
 
   std::string Write() {
     std::string sql = WriteOne();
     if (sql.empty() || plan_.set_op == SetOp::kNone || plan_.set_rhs == nullptr) return sql;
-    std::string rhs = WriteSql(*plan_.set_rhs, schema_);
+    std::string rhs = WriteSql(*plan_.set_rhs, schema_, d_);
     if (rhs.empty()) return "";
     sql += (plan_.set_op == SetOp::kIntersect ? " INTERSECT " : " EXCEPT ") + rhs;
-    return plan_.count_set ? "SELECT count(*) FROM (" + sql + ")" : sql;
+    return plan_.count_set ? "SELECT count(*) FROM (" + sql + ")" + DerivedTableAlias(d_, "s") : sql;
   }
 
  private:
   std::string WriteOne() {
     if (!CollectJoins()) return "";
+    Clauses c = StrictGrouping(d_) ? StrictClauses() : PlainClauses();
     std::string sql = "SELECT ";
-    if (plan_.distinct) sql += "DISTINCT ";
-    std::vector<std::string> items;
-    for (const SelectItem& s : plan_.select) items.push_back(Expr(s.agg, s.col, s.part));
-    sql += Join(items, ", ");
+    if (c.distinct) sql += "DISTINCT ";
+    sql += Join(c.select, ", ");
     sql += " FROM " + FromClause();
-    if (!plan_.where.empty()) sql += " WHERE " + Conditions(plan_.where, true);
-    if (!plan_.group_by.empty()) {
-      std::vector<std::string> g;
-      for (const ColRef& c : plan_.group_by) g.push_back(Expr(Agg::kNone, c, plan_.group_part));
-      sql += " GROUP BY " + Join(g, ", ");
-    }
+    if (!plan_.where.empty()) sql += " WHERE " + Conditions(plan_.where);
+    if (!c.group.empty()) sql += " GROUP BY " + Join(c.group, ", ");
     if (!plan_.having.empty()) {
       std::vector<std::string> h;
       for (const HavingClause& hv : plan_.having) {
@@ -78,15 +106,72 @@ class Writer {
       }
       sql += " HAVING " + Join(h, " AND ");
     }
-    if (!plan_.order_by.empty()) {
-      std::vector<std::string> o;
-      for (const OrderItem& it : plan_.order_by) {
-        o.push_back(Expr(it.agg, it.col, TimePart::kNone) + (it.desc ? " DESC" : " ASC"));
-      }
-      sql += " ORDER BY " + Join(o, ", ");
-    }
-    if (plan_.limit > 0) sql += " LIMIT " + std::to_string(plan_.limit);
+    if (!c.order.empty()) sql += " ORDER BY " + Join(c.order, ", ");
+    if (plan_.limit > 0) sql += LimitClause(d_, plan_.limit);
     return sql;
+  }
+
+  // The plan as written (SQLite accepts bare columns beside aggregates).
+  Clauses PlainClauses() {
+    Clauses c;
+    c.distinct = plan_.distinct;
+    for (const SelectItem& s : plan_.select) c.select.push_back(Expr(s.agg, s.col, s.part));
+    for (const ColRef& g : plan_.group_by) c.group.push_back(Expr(Agg::kNone, g, plan_.group_part));
+    for (const OrderItem& it : plan_.order_by) {
+      c.order.push_back(Expr(it.agg, it.col, TimePart::kNone) + OrderDirection(d_, it.desc));
+    }
+    return c;
+  }
+
+  // PostgreSQL/Redshift: every shown column of a grouped (or aggregated) query is grouped;
+  // ordering by a column that is not grouped orders by its min (ascending) or max (descending);
+  // SELECT DISTINCT ordered by a column it does not show becomes a GROUP BY of what it shows.
+  Clauses StrictClauses() {
+    Clauses c;
+    c.distinct = plan_.distinct;
+    bool aggregated = !plan_.group_by.empty() || !plan_.having.empty();
+    for (const SelectItem& s : plan_.select) {
+      c.select_exprs.push_back(Expr(s.agg, s.col, s.part));
+      std::string item = c.select_exprs.back();
+      if (s.agg == Agg::kNone && s.part != TimePart::kNone && s.col.column >= 0) {
+        const std::string& name = schema_.Info(s.col.table, s.col.column).name;
+        item += " AS " + QuoteName(d_, name + (s.part == TimePart::kYear ? "_year" : "_month"));
+      }
+      c.select.push_back(item);
+      aggregated = aggregated || s.agg != Agg::kNone;
+    }
+    for (const OrderItem& it : plan_.order_by) aggregated = aggregated || it.agg != Agg::kNone;
+    for (const ColRef& g : plan_.group_by) {
+      std::string e = Expr(Agg::kNone, g, plan_.group_part);
+      if (!Contains(c.group, e)) c.group.push_back(e);
+    }
+    if (c.distinct) {
+      bool ordered_by_unshown = false;
+      for (const OrderItem& it : plan_.order_by) {
+        ordered_by_unshown = ordered_by_unshown || !Contains(c.select_exprs, Expr(it.agg, it.col, TimePart::kNone));
+      }
+      bool groups_shown = std::all_of(c.group.begin(), c.group.end(), [&](const std::string& g) { return Contains(c.select_exprs, g); });
+      if (ordered_by_unshown && (!aggregated || groups_shown)) {
+        c.distinct = false;  // grouping by the shown columns keeps them distinct
+        aggregated = true;
+      }
+    }
+    if (aggregated) {
+      for (size_t i = 0; i < plan_.select.size(); ++i) {
+        const SelectItem& s = plan_.select[i];
+        if (s.agg == Agg::kNone && s.col.column >= 0 && !Contains(c.group, c.select_exprs[i])) c.group.push_back(c.select_exprs[i]);
+      }
+    }
+    for (const OrderItem& it : plan_.order_by) {
+      std::string e = Expr(it.agg, it.col, TimePart::kNone);
+      if (aggregated && it.agg == Agg::kNone && !Contains(c.group, e)) {
+        bool bucketed = plan_.group_part != TimePart::kNone &&
+                        std::find(plan_.group_by.begin(), plan_.group_by.end(), it.col) != plan_.group_by.end();
+        e = bucketed ? Expr(Agg::kNone, it.col, plan_.group_part) : std::string(it.desc ? "max(" : "min(") + e + ")";
+      }
+      c.order.push_back(e + OrderDirection(d_, it.desc));
+    }
+    return c;
   }
 
   void Need(const ColRef& c, std::vector<int>* tables) {
@@ -129,35 +214,49 @@ class Writer {
     return true;
   }
 
+  std::string Name(std::string_view name) const { return QuoteName(d_, name); }
+  std::string TableName(int table) const { return Name(schema_.TableName(table)); }
+  std::string ColumnName(const ColRef& c) const { return Name(schema_.Info(c.table, c.column).name); }
+
   std::string FromClause() {
-    std::string from = SqlIdentifier(schema_.TableName(plan_.main_table));
+    std::string from = TableName(plan_.main_table);
     if (joined_.size() == 1) return from;
     from += " AS " + alias_[plan_.main_table];
     for (size_t i = 1; i < joined_.size(); ++i) {
       const FkEdge& e = join_edges_[i - 1];
       int t = joined_[i];
-      from += " JOIN " + SqlIdentifier(schema_.TableName(t)) + " AS " + alias_[t] + " ON " +
+      from += " JOIN " + TableName(t) + " AS " + alias_[t] + " ON " +
               Column(ColRef{e.from_table, e.from_column}) + " = " + Column(ColRef{e.to_table, e.to_column});
     }
     return from;
   }
 
   std::string Column(const ColRef& c) {
-    std::string name = SqlIdentifier(schema_.Info(c.table, c.column).name);
+    std::string name = ColumnName(c);
     auto it = alias_.find(c.table);
     return it == alias_.end() ? name : it->second + "." + name;
   }
 
+  ColumnType TypeOf(const ColRef& c) const {
+    return c.table >= 0 && c.column >= 0 ? schema_.Info(c.table, c.column).type : ColumnType::kText;
+  }
+
   std::string Expr(Agg agg, const ColRef& c, TimePart part) {
     std::string inner = c.column < 0 ? "*" : Column(c);
-    if (part == TimePart::kYear) inner = "strftime('%Y', " + inner + ")";
-    if (part == TimePart::kMonth) inner = "strftime('%m', " + inner + ")";
+    if (part != TimePart::kNone) inner = DatePartOf(d_, PartOf(part), inner);
     if (agg == Agg::kNone) return inner;
     if (agg == Agg::kCountDistinct) return "count(DISTINCT " + inner + ")";
+    const ColumnType type = TypeOf(c);
+    if (agg == Agg::kCount || c.column < 0) return std::string(AggName(agg)) + "(" + inner + ")";
+    // PostgreSQL has no sum/avg/min/max of booleans: count the true ones as 1.
+    if (type == ColumnType::kBoolean && d_ != SqlDialect::kSqlite) inner = "CAST(" + inner + " AS INTEGER)";
+    if (agg == Agg::kAvg) {
+      return AverageOf(d_, inner, type == ColumnType::kInteger || type == ColumnType::kBoolean);
+    }
     return std::string(AggName(agg)) + "(" + inner + ")";
   }
 
-  std::string Conditions(const std::vector<Condition>& conds, bool outer) {
+  std::string Conditions(const std::vector<Condition>& conds) {
     std::string out;
     for (size_t i = 0; i < conds.size(); ++i) {
       if (i > 0) out += conds[i].or_with_previous ? " OR " : " AND ";
@@ -166,54 +265,69 @@ class Writer {
     return out;
   }
 
+  std::string Op(CmpOp op) const {
+    if (op == CmpOp::kLike || op == CmpOp::kNotLike) return std::string(CaseInsensitiveLike(d_, op == CmpOp::kNotLike));
+    return OpText(op);
+  }
+
+  // A planner literal as this dialect compares it with `c`'s column (SQLite: as written).
+  std::string Literal(const Condition& c, const std::string& v) const {
+    if (d_ == SqlDialect::kSqlite || c.col.column < 0) return v;
+    if (c.part != TimePart::kNone) {
+      std::optional<int> n = DigitsValue(v);
+      return n ? DatePartValue(d_, PartOf(c.part), *n) : v;
+    }
+    const ColumnType type = TypeOf(c.col);
+    if (type == ColumnType::kBoolean) {
+      std::string t = ToLower(v.size() >= 2 && v.front() == '\'' ? v.substr(1, v.size() - 2) : v);
+      if (t == "1" || t == "true" || t == "t" || t == "yes") return BooleanLiteral(d_, true);
+      if (t == "0" || t == "false" || t == "f" || t == "no") return BooleanLiteral(d_, false);
+    }
+    // SQLite compares a number with a TEXT column as text; PostgreSQL refuses text = integer.
+    if (type == ColumnType::kText && IsNumberLiteral(v)) return SqlString(v);
+    return v;
+  }
+
   std::string OneCondition(const Condition& c) {
     std::string lhs = Expr(Agg::kNone, c.col, c.part);
     if ((c.op == CmpOp::kNotIn || c.op == CmpOp::kIn) && c.subquery != nullptr) {
-      return lhs + " " + OpText(c.op) + " (" + WriteSql(*c.subquery, schema_) + ")";
+      return lhs + " " + Op(c.op) + " (" + WriteSql(*c.subquery, schema_, d_) + ")";
     }
     if (c.op == CmpOp::kNotIn || c.op == CmpOp::kIn) {
       // The subquery's table is written without an alias of its own; qualify only the outer side.
-      std::string sub = "SELECT " + SqlIdentifier(schema_.Info(c.sub_col.table, c.sub_col.column).name) +
-                        " FROM " + SqlIdentifier(schema_.TableName(c.sub_col.table));
+      std::string sub = "SELECT " + ColumnName(c.sub_col) + " FROM " + TableName(c.sub_col.table);
       if (!c.sub_where.empty()) {
         std::vector<std::string> parts;
         for (const Condition& w : c.sub_where) {
-          std::string l = SqlIdentifier(schema_.Info(w.col.table, w.col.column).name);
-          if (w.part == TimePart::kYear) l = "strftime('%Y', " + l + ")";
-          parts.push_back(l + " " + OpText(w.op) + " " + w.values[0]);
+          std::string l = ColumnName(w.col);
+          if (w.part == TimePart::kYear) l = DatePartOf(d_, DatePart::kYear, l);
+          parts.push_back(l + " " + Op(w.op) + " " + Literal(w, w.values[0]));
         }
         sub += " WHERE " + Join(parts, " AND ");
       }
-      return lhs + " " + OpText(c.op) + " (" + sub + ")";
+      return lhs + " " + Op(c.op) + " (" + sub + ")";
     }
     if (c.above_average) {
-      return lhs + " " + OpText(c.op) + " (SELECT " + AggName(c.sub_agg) + "(" +
-             SqlIdentifier(schema_.Info(c.col.table, c.col.column).name) + ") FROM " +
-             SqlIdentifier(schema_.TableName(c.col.table)) + ")";
+      std::string col = ColumnName(c.col);
+      std::string agg = c.sub_agg == Agg::kAvg ? AverageOf(d_, col, TypeOf(c.col) == ColumnType::kInteger)
+                                               : std::string(AggName(c.sub_agg)) + "(" + col + ")";
+      return lhs + " " + Op(c.op) + " (SELECT " + agg + " FROM " + TableName(c.col.table) + ")";
     }
     if (c.op == CmpOp::kBetween && c.values.size() == 2) {
-      return lhs + " BETWEEN " + c.values[0] + " AND " + c.values[1];
+      return lhs + " BETWEEN " + Literal(c, c.values[0]) + " AND " + Literal(c, c.values[1]);
     }
-    return lhs + " " + OpText(c.op) + " " + (c.values.empty() ? "NULL" : c.values[0]);
+    return lhs + " " + Op(c.op) + " " + (c.values.empty() ? "NULL" : Literal(c, c.values[0]));
   }
 
   const QueryPlan& plan_;
   const SchemaIndex& schema_;
+  const SqlDialect d_;
   std::vector<int> joined_;
   std::vector<FkEdge> join_edges_;
   std::map<int, std::string> alias_;
 };
 
 }  // namespace
-
-std::string SqlIdentifier(std::string_view name) {
-  bool plain = !name.empty() && (std::isalpha(static_cast<unsigned char>(name[0])) || name[0] == '_');
-  for (char c : name) plain = plain && (std::isalnum(static_cast<unsigned char>(c)) || c == '_');
-  if (plain && sqlite3_keyword_check(name.data(), static_cast<int>(name.size())) == 0) {
-    return std::string(name);
-  }
-  return QuoteIdentifier(name);
-}
 
 std::string SqlString(std::string_view text) { return QuoteLiteral(text); }
 
@@ -226,9 +340,9 @@ std::string SqlNumber(double value) {
   return buf;
 }
 
-std::string WriteSql(const QueryPlan& plan, const SchemaIndex& schema) {
+std::string WriteSql(const QueryPlan& plan, const SchemaIndex& schema, SqlDialect dialect) {
   if (plan.main_table < 0 || plan.select.empty()) return "";
-  return Writer(plan, schema).Write();
+  return Writer(plan, schema, dialect).Write();
 }
 
 }  // namespace da
