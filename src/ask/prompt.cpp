@@ -3,7 +3,9 @@
 #include <algorithm>
 #include <array>
 #include <cctype>
+#include <optional>
 
+#include "common/sql_dialect.h"
 #include "common/strings.h"
 
 namespace da {
@@ -31,7 +33,10 @@ constexpr std::string_view kSqliteNotes =
     R"(SQLite: dates and times are ISO-8601 text ('YYYY-MM-DD', 'YYYY-MM-DD HH:MM:SS'). Use strftime('%Y', col) for the year and strftime('%m', col) for the month (both return text: compare with '2011', or CAST(strftime('%Y', col) AS INTEGER)), strftime('%Y-%m', col) for year and month, date(col, '-7 days') for date arithmetic and julianday(a) - julianday(b) for a difference in days. SQLite has no YEAR(), MONTH(), EXTRACT() or DATE_TRUNC(). Integer division truncates: multiply by 1.0 for ratios. Concatenate text with ||. LIKE ignores the case of ASCII letters.)";
 
 constexpr std::string_view kPostgresNotes =
-    R"(PostgreSQL: use EXTRACT(YEAR FROM col) and date_trunc('month', col) for dates, col::date to convert text to a date, and interval arithmetic (col - INTERVAL '7 days'). Integer division truncates: cast to numeric for ratios. Use ILIKE to match text ignoring case. Concatenate text with ||. Identifiers with capital letters must be double-quoted.)";
+    R"(PostgreSQL: use EXTRACT(YEAR FROM col) and EXTRACT(MONTH FROM col) (numbers: compare with 2011, not '2011'), date_trunc('month', col) for the start of a month, to_char(col, 'YYYY-MM') for year and month as text, col::date to convert text to a date, and interval arithmetic (col - INTERVAL '7 days'). Integer division truncates: cast to numeric for ratios. LIKE is case-sensitive: use ILIKE to match text ignoring case. Concatenate text with ||. Every column in SELECT, ORDER BY or HAVING of a grouped query must be in GROUP BY or inside an aggregate; with SELECT DISTINCT, ORDER BY only selected columns. NULLs sort first in descending order: add NULLS LAST when picking the highest values. Never compare a text column with a number without quoting it. Identifiers with capital letters must be double-quoted exactly as the schema writes them.)";
+
+constexpr std::string_view kRedshiftNotes =
+    R"(Amazon Redshift (PostgreSQL-like, with its own functions): use EXTRACT(YEAR FROM col) (a number: compare with 2011), DATE_TRUNC('month', col), DATEADD(day, -7, col), DATEDIFF(day, start_col, end_col), and GETDATE() or SYSDATE for the current time (not NOW()). AVG of an integer column returns a truncated integer: write AVG(CAST(col AS DOUBLE PRECISION)); integer division truncates too. LIKE is case-sensitive: use ILIKE to match text ignoring case. Concatenate text with ||. Use LISTAGG(col, ', ') WITHIN GROUP (ORDER BY col) instead of STRING_AGG; there is no ARRAY_AGG, no arrays, no GENERATE_SERIES over tables, no FILTER (WHERE ...) on aggregates (put a CASE WHEN inside the aggregate) and no IS DISTINCT FROM. Every column in SELECT or ORDER BY of a grouped query must be in GROUP BY or inside an aggregate. NULLs sort first in descending order: add NULLS LAST when picking the highest values. Double-quote reserved words used as names.)";
 
 constexpr std::string_view kGenericNotes =
     R"({dialect}: use only standard SQL functions that {dialect} supports.)";
@@ -128,18 +133,28 @@ std::string Cut(std::string_view text, size_t max) {
 
 std::string SqlFence(std::string_view sql) { return "```sql\n" + std::string(Trim(sql)) + "\n```"; }
 
+// The notes for a known dialect (ParseSqlDialect), else generic notes naming it.
 std::string DialectNotes(std::string_view dialect) {
-  if (EqualsIgnoreCase(dialect, "sqlite")) return std::string(kSqliteNotes);
-  if (EqualsIgnoreCase(dialect, "postgresql") || EqualsIgnoreCase(dialect, "postgres")) {
-    return std::string(kPostgresNotes);
+  std::optional<SqlDialect> d = ParseSqlDialect(dialect);
+  if (!d) return Fill(kGenericNotes, {{"dialect", dialect}});
+  switch (*d) {
+    case SqlDialect::kSqlite: return std::string(kSqliteNotes);
+    case SqlDialect::kPostgres: return std::string(kPostgresNotes);
+    case SqlDialect::kRedshift: return std::string(kRedshiftNotes);
   }
-  return Fill(kGenericNotes, {{"dialect", dialect}});
+  return std::string(kSqliteNotes);
+}
+
+// "PostgreSQL" for "postgres": a known dialect by its DialectName, others as given.
+std::string DisplayName(std::string_view dialect) {
+  std::optional<SqlDialect> d = ParseSqlDialect(dialect);
+  return d ? std::string(DialectName(*d)) : std::string(dialect);
 }
 
 std::string SqlSystemPrompt(std::string_view dialect, std::string_view schema,
                             const std::vector<SqlExample>& examples, bool follow_ups) {
   const std::string notes = DialectNotes(dialect);
-  std::string system = Fill(kSqlSystem, {{"dialect", dialect}, {"notes", notes}});
+  std::string system = Fill(kSqlSystem, {{"dialect", DisplayName(dialect)}, {"notes", notes}});
   if (follow_ups) system += kFollowUpRule;
   system += '\n';
   if (!examples.empty()) {

@@ -38,7 +38,9 @@ struct PromptTurn {
 struct SqlPromptInput {
   std::string question;
   std::string schema;              // from SchemaContext (ask/schema_context.h)
-  std::string dialect = "SQLite";  // "SQLite" or "PostgreSQL"; others get generic notes
+  // A dialect as ParseSqlDialect reads it ("SQLite", "PostgreSQL", "Amazon Redshift", "postgres",
+  // "redshift"): named by its DialectName, with its notes; other names get generic notes.
+  std::string dialect = "SQLite";
   std::vector<SqlExample> examples;       // may be empty; at most kMaxExamples are used
   std::vector<PromptTurn> history;        // oldest first; only the last kMaxHistoryTurns are used
 };

@@ -3,12 +3,13 @@
 #include <algorithm>
 #include <cctype>
 #include <cstdio>
+#include <optional>
 #include <set>
 #include <unordered_set>
 
+#include "common/sql_dialect.h"
 #include "common/strings.h"
 #include "engine/linker.h"
-#include "engine/sql_writer.h"
 
 namespace da {
 namespace {
@@ -20,17 +21,12 @@ constexpr size_t kMaxHitsPerColumn = 5;
 // Room kept per shown table for its "(N more columns not shown)" line.
 constexpr size_t kMoreLineBytes = sizeof("  (99999 more columns not shown)\n") - 1;
 
-bool IsPostgres(std::string_view dialect) {
-  return EqualsIgnoreCase(dialect, "postgresql") || EqualsIgnoreCase(dialect, "postgres");
-}
+// The dialect named by SchemaContextOptions::dialect; an unknown name quotes as SQLite does.
+SqlDialect DialectOf(std::string_view name) { return ParseSqlDialect(name).value_or(SqlDialect::kSqlite); }
 
-// `name` as SQL must write it: quoted unless a plain identifier that is no keyword (and, for
-// PostgreSQL, has no capitals, which it would fold).
-std::string SqlName(std::string_view name, std::string_view dialect) {
-  bool capitals = std::any_of(name.begin(), name.end(), [](char c) { return std::isupper(static_cast<unsigned char>(c)); });
-  if (capitals && IsPostgres(dialect)) return QuoteIdentifier(name);
-  return SqlIdentifier(name);  // SQLite's own keyword list decides
-}
+// `name` as SQL must write it in `dialect` (QuoteName: for PostgreSQL, quoted unless
+// all-lowercase and not reserved, since PostgreSQL folds unquoted names to lowercase).
+std::string SqlName(std::string_view name, std::string_view dialect) { return QuoteName(DialectOf(dialect), name); }
 
 // Lowercase letters and digits only: "Weekly Sales" and "weekly_sales" compare equal.
 std::string Folded(std::string_view text) {
@@ -250,7 +246,10 @@ class Context {
   }
 
  private:
-  std::string Header() const { return "Dialect: " + options_.dialect + "\n"; }
+  std::string Header() const {
+    std::optional<SqlDialect> d = ParseSqlDialect(options_.dialect);
+    return "Dialect: " + (d ? std::string(DialectName(*d)) : options_.dialect) + "\n";
+  }
 
   std::string Name(int t) const { return SqlName(catalog_.tables[t].name, options_.dialect); }
   std::string Name(int t, int c) const { return SqlName(catalog_.tables[t].columns[c].name, options_.dialect); }

@@ -1,8 +1,8 @@
 // The part of a dataset's schema a language model needs to answer one question, as compact
 // text under a token budget: what goes into the SQL prompt (ask/prompt.h).
 //
-// Format (one line per column; names written as SQL needs them, double-quoted when they are
-// not plain identifiers):
+// Format (one line per column; names written as the dialect's SQL needs them, double-quoted when
+// they are not plain identifiers, or for PostgreSQL/Redshift not all-lowercase, or reserved):
 //   Dialect: SQLite
 //   TABLE stores "Store list": Stores and their size (45 rows)
 //     store INTEGER NOT NULL
@@ -40,7 +40,10 @@ struct SchemaContextOptions {
   // Sample values per column. 0 sends no data values at all (no samples, no ranges): use it
   // in privacy mode.
   size_t sample_values = 3;
-  std::string dialect = "SQLite";  // named on the first line
+  // The SQL dialect (ParseSqlDialect: "SQLite", "PostgreSQL", "Amazon Redshift", "postgres",
+  // "redshift"...): named on the first line (its DialectName) and deciding how names are quoted
+  // (QuoteName). Unknown names are printed as given and quoted as SQLite quotes.
+  std::string dialect = "SQLite";
 };
 
 // Approximate tokens of `text` (bytes / 4, rounded up).

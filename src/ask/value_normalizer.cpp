@@ -299,19 +299,20 @@ double Similarity(std::string_view a, std::string_view b) {
   return 1.0 - static_cast<double>(EditDistance(a, b)) / static_cast<double>(longer);
 }
 
-// SQLite's LIKE with '%' and '_' wildcards, ASCII letters matched ignoring case.
-bool LikeMatches(std::string_view pattern, std::string_view text) {
+// LIKE with '%' and '_' wildcards; with `ignore_case` ASCII letters match ignoring case
+// (SQLite's LIKE, and ILIKE), else exactly (PostgreSQL's and Redshift's LIKE).
+bool LikeMatches(std::string_view pattern, std::string_view text, bool ignore_case) {
   if (pattern.empty()) return text.empty();
   if (pattern[0] == '%') {
     for (size_t i = 0; i <= text.size(); ++i) {
-      if (LikeMatches(pattern.substr(1), text.substr(i))) return true;
+      if (LikeMatches(pattern.substr(1), text.substr(i), ignore_case)) return true;
     }
     return false;
   }
   if (text.empty()) return false;
-  const bool same = pattern[0] == '_' || std::tolower(static_cast<unsigned char>(pattern[0])) ==
-                                             std::tolower(static_cast<unsigned char>(text[0]));
-  return same && LikeMatches(pattern.substr(1), text.substr(1));
+  const unsigned char p = static_cast<unsigned char>(pattern[0]), t = static_cast<unsigned char>(text[0]);
+  const bool same = pattern[0] == '_' || p == t || (ignore_case && std::tolower(p) == std::tolower(t));
+  return same && LikeMatches(pattern.substr(1), text.substr(1), ignore_case);
 }
 
 struct Candidate {
@@ -450,14 +451,14 @@ std::optional<Candidate> BestValue(const ColumnValues& column, const std::string
 }
 
 // For a LIKE pattern: the pattern with its text replaced, or nullopt.
-std::optional<Replacement> NormalizeLike(const ColumnValues& column, const std::string& pattern) {
+std::optional<Replacement> NormalizeLike(const ColumnValues& column, const std::string& pattern, bool ignore_case) {
   size_t first = 0, last = pattern.size();
   if (first < last && pattern[first] == '%') ++first;
   if (last > first && pattern[last - 1] == '%') --last;
   const std::string core = pattern.substr(first, last - first);
   if (core.empty() || core.find_first_of("%_") != std::string::npos) return std::nullopt;
   for (const Candidate& c : column.Around(core)) {
-    if (LikeMatches(pattern, c.value)) return std::nullopt;
+    if (LikeMatches(pattern, c.value, ignore_case)) return std::nullopt;
   }
   std::optional<Candidate> best = BestValue(column, core);
   if (!best) return std::nullopt;
@@ -466,15 +467,20 @@ std::optional<Replacement> NormalizeLike(const ColumnValues& column, const std::
 
 }  // namespace
 
-std::vector<LiteralFilter> FindLiteralFilters(std::string_view sql, const Catalog& catalog) {
+std::vector<LiteralFilter> FindLiteralFilters(std::string_view sql, const Catalog& catalog, SqlDialect dialect) {
   const std::vector<SqlToken> tokens = Tokenize(sql);
   const TableScope scope = ReadScope(tokens);
   const Resolver resolver(catalog, scope);
   std::vector<LiteralFilter> filters;
-  auto add = [&](LiteralFilter::Kind kind, const std::optional<ColumnRef>& ref, size_t literal) {
+  auto add = [&](LiteralFilter::Kind kind, const std::optional<ColumnRef>& ref, size_t literal,
+                 bool ignore_case = false) {
     if (!ref) return;
-    if (auto column = resolver.Resolve(*ref)) filters.push_back(MakeFilter(kind, *column, tokens[literal]));
+    if (auto column = resolver.Resolve(*ref)) {
+      filters.push_back(MakeFilter(kind, *column, tokens[literal]));
+      filters.back().ignore_case = ignore_case;
+    }
   };
+  const bool like_ignores_case = dialect == SqlDialect::kSqlite;
   for (size_t k = 0; k < tokens.size(); ++k) {
     if (tokens[k].kind == SqlToken::Kind::kString) {
       if (k >= 2 && IsEquals(tokens[k - 1])) {
@@ -482,7 +488,9 @@ std::vector<LiteralFilter> FindLiteralFilters(std::string_view sql, const Catalo
       } else if (k + 2 < tokens.size() && IsEquals(tokens[k + 1])) {
         add(LiteralFilter::Kind::kEquals, RefStartingAt(tokens, k + 2), k);
       } else if (k >= 2 && IsWord(tokens[k - 1], "like")) {
-        add(LiteralFilter::Kind::kLike, RefEndingAt(tokens, k - 2), k);
+        add(LiteralFilter::Kind::kLike, RefEndingAt(tokens, k - 2), k, like_ignores_case);
+      } else if (k >= 2 && IsWord(tokens[k - 1], "ilike")) {
+        add(LiteralFilter::Kind::kLike, RefEndingAt(tokens, k - 2), k, true);
       }
     } else if (IsWord(tokens[k], "in") && k >= 1 && k + 1 < tokens.size() && IsPunct(tokens[k + 1], "(")) {
       const std::optional<ColumnRef> ref = RefEndingAt(tokens, k - 1);
@@ -494,15 +502,16 @@ std::vector<LiteralFilter> FindLiteralFilters(std::string_view sql, const Catalo
   return filters;
 }
 
-NormalizationResult NormalizeValues(std::string_view sql, const Catalog& catalog, const ValueIndex* values) {
+NormalizationResult NormalizeValues(std::string_view sql, const Catalog& catalog, const ValueIndex* values,
+                                    SqlDialect dialect) {
   NormalizationResult result;
   std::vector<std::pair<const LiteralFilter*, std::string>> edits;  // filter, new decoded literal
-  const std::vector<LiteralFilter> filters = FindLiteralFilters(sql, catalog);
+  const std::vector<LiteralFilter> filters = FindLiteralFilters(sql, catalog, dialect);
   for (const LiteralFilter& f : filters) {
     const ColumnValues column(catalog, values, f.table, f.column);
     std::optional<Replacement> r;
     if (f.kind == LiteralFilter::Kind::kLike) {
-      r = NormalizeLike(column, f.literal);
+      r = NormalizeLike(column, f.literal, f.ignore_case);
     } else if (std::optional<Candidate> best = BestValue(column, f.literal)) {
       r = Replacement{"", "", f.literal, best->value, best->score};
     }

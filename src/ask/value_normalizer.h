@@ -12,17 +12,21 @@
 #include "catalog/catalog.h"
 #include "catalog/value_index.h"
 #include "common/query_result.h"
+#include "common/sql_dialect.h"
 
 namespace da {
 
 // A text comparison in a statement: `column = 'literal'` (or `'literal' = column`, `==`),
-// each string of `column IN ('a', 'b', ...)`, or `column LIKE 'pattern'`.
+// each string of `column IN ('a', 'b', ...)`, or `column LIKE 'pattern'` (or ILIKE).
 struct LiteralFilter {
   enum class Kind { kEquals, kIn, kLike };
   Kind kind = Kind::kEquals;
   std::string table, column;  // as in the catalog
   std::string literal;        // decoded: quotes removed, '' read as '
   size_t offset = 0, length = 0;  // the quoted literal's bytes in the SQL
+  // kLike: whether the pattern ignores ASCII case (SQLite's LIKE, ILIKE) or not (PostgreSQL's
+  // and Redshift's LIKE).
+  bool ignore_case = false;
 };
 
 // Finds the literal filters of `sql` whose column is known. The SQL is tokenised as SQLite
@@ -32,7 +36,9 @@ struct LiteralFilter {
 // trusted); a bare column to the one table of those clauses that has it, else to the one table
 // of the catalog that has it. Columns wrapped in functions (lower(city) = 'x') are not filters
 // here.
-std::vector<LiteralFilter> FindLiteralFilters(std::string_view sql, const Catalog& catalog);
+// `dialect` decides what LIKE means (case-insensitive only in SQLite).
+std::vector<LiteralFilter> FindLiteralFilters(std::string_view sql, const Catalog& catalog,
+                                              SqlDialect dialect = SqlDialect::kSqlite);
 
 struct Replacement {
   std::string table, column;
@@ -59,8 +65,11 @@ struct NormalizationResult {
 // its catalog top values) gets edit-distance matches; others get step 1 only. LIKE patterns
 // are matched on their text between a leading and a trailing '%' (patterns with other
 // wildcards are kept) and keep those wildcards; a pattern that already matches a known value
-// (ignoring ASCII case, as SQLite's LIKE does) is kept. `values` may be null (top values only).
-NormalizationResult NormalizeValues(std::string_view sql, const Catalog& catalog, const ValueIndex* values);
+// (ignoring ASCII case for SQLite's LIKE and for ILIKE; exactly for PostgreSQL's and Redshift's
+// LIKE, whose wrongly-cased pattern is rewritten to the stored value's case) is kept. `values`
+// may be null (top values only).
+NormalizationResult NormalizeValues(std::string_view sql, const Catalog& catalog, const ValueIndex* values,
+                                    SqlDialect dialect = SqlDialect::kSqlite);
 
 inline constexpr double kMinReplacementScore = 0.6;
 

@@ -97,14 +97,22 @@ bool IsAggregateCall(std::string_view name) {
   return false;
 }
 
-bool NameSaysYear(std::string_view name, const std::vector<std::string>& words) {
+// PostgreSQL names an unaliased EXTRACT(...) column "extract" ("date_part" before version 14).
+bool NameIsExtract(const std::vector<std::string>& words) {
+  return words.size() == 1 ? words[0] == "extract" : words.size() == 2 && words[0] == "date" && words[1] == "part";
+}
+
+// strftime('%Y', d), EXTRACT(YEAR FROM d), date_part('year', d), to_char(d, 'YYYY'), "year"...;
+// `years_seen`: the values look like years, which is enough for a bare "extract" column.
+bool NameSaysYear(std::string_view name, const std::vector<std::string>& words, bool years_seen = false) {
   if (name.find("%Y") != std::string_view::npos && name.find("%m") == std::string_view::npos) return true;
+  if (years_seen && NameIsExtract(words)) return true;
   return HasWord(words, {"year", "yr", "yyyy", "years"});
 }
 
 bool NameSaysMonth(std::string_view name, const std::vector<std::string>& words) {
   if (name.find("%m") != std::string_view::npos && name.find("%Y") == std::string_view::npos) return true;
-  return HasWord(words, {"month", "mon", "months"});
+  return HasWord(words, {"month", "mon", "months"}) || (HasWord(words, {"mm"}) && !HasWord(words, {"yyyy"}));
 }
 
 bool NameSaysIdentifier(std::string_view name, const std::vector<std::string>& words) {
@@ -196,7 +204,7 @@ void AssignRole(const std::string& name, const Scan& scan, ResultColumn& info) {
   if (scan.texts == scan.non_null) {
     if (scan.text_grain && *scan.text_grain != TimeGrain::kNone) {
       info.grain = *scan.text_grain;
-    } else if (scan.text_years && NameSaysYear(name, words)) {
+    } else if (scan.text_years && NameSaysYear(name, words, true)) {
       info.grain = TimeGrain::kYear;
     } else if (scan.text_months && NameSaysMonth(name, words)) {
       info.grain = TimeGrain::kMonthNumber;
@@ -205,7 +213,7 @@ void AssignRole(const std::string& name, const Scan& scan, ResultColumn& info) {
     return;
   }
   if (numbers != scan.non_null) return;  // numbers mixed with text
-  if (info.integer && scan.all_year_range && NameSaysYear(name, words)) {
+  if (info.integer && scan.all_year_range && NameSaysYear(name, words, true)) {
     info.role = ColumnRole::kTemporal;
     info.grain = TimeGrain::kYear;
   } else if (info.integer && scan.all_month_range && NameSaysMonth(name, words)) {
@@ -337,6 +345,34 @@ std::optional<std::string> CallTitle(std::string_view column) {
     std::string first = comma == std::string::npos ? arg : arg.substr(0, comma);
     if (fn == "cast") first = first.substr(0, ToLower(first).find(" as "));
     return TitleOf(first);
+  }
+  // PostgreSQL/Redshift: EXTRACT(YEAR FROM d), date_part('month', d), date_trunc('month', d),
+  // to_char(d, 'YYYY-MM').
+  if (fn == "extract" || fn == "date_part" || fn == "date_trunc" || fn == "to_char") {
+    std::string unit, of_expr;
+    if (fn == "extract") {
+      const size_t from = ToLower(arg).find(" from ");
+      unit = ToLower(Trim(std::string_view(arg).substr(0, from)));
+      of_expr = from == std::string::npos ? "" : arg.substr(from + 6);
+    } else {
+      const size_t comma = arg.find(',');
+      std::string first = arg.substr(0, comma), second = comma == std::string::npos ? "" : arg.substr(comma + 1);
+      if (fn == "to_char") std::swap(first, second);
+      unit = ToLower(Trim(first));
+      unit.erase(std::remove(unit.begin(), unit.end(), '\''), unit.end());
+      of_expr = second;
+    }
+    const std::string of = Trim(of_expr).empty() ? "" : " of " + ToLower(TitleOf(of_expr));
+    if (fn == "to_char") {
+      if (unit.find("yyyy") != std::string::npos && unit.find("mm") != std::string::npos) return "Month" + of;
+      if (unit.find("yyyy") != std::string::npos) return "Year" + of;
+      if (unit.find("mm") != std::string::npos) return "Month" + of;
+      return "Time" + of;
+    }
+    if (unit == "year" || unit == "month" || unit == "quarter" || unit == "week" || unit == "day") {
+      return Capitalized(unit) + of;
+    }
+    return "Time" + of;
   }
   if (fn == "strftime") {
     const size_t comma = arg.find(',');

@@ -45,8 +45,9 @@ struct ResultColumn {
 //
 // Rules: a column whose non-NULL values are all ISO dates/timestamps/months/quarters is
 // temporal; integers 1800..2200 in a column whose name says year (year, yr, fiscal_year,
-// "year(order_date)") are temporal years, integers 1..12 in a column named month are month
-// numbers. Other all-number columns are quantitative, except integer columns that identify
+// "year(order_date)", "strftime('%Y', d)", "EXTRACT(YEAR FROM d)", "to_char(d, 'YYYY')", or
+// PostgreSQL's bare "extract"/"date_part" name of an unaliased EXTRACT) are temporal years,
+// integers 1..12 in a column named month (or "EXTRACT(MONTH FROM d)") are month numbers. Other all-number columns are quantitative, except integer columns that identify
 // rather than measure: names that say id/key/code/number/no/zip/phone, 0/1 columns named
 // is_/has_, and the leftmost column when it holds unique non-negative INTEGER values (not
 // reals), another column is numeric, and its name is not a measure word (count, total, sum,
@@ -57,7 +58,9 @@ std::vector<ResultColumn> InferColumnRoles(const QueryResult& result, size_t max
 
 // A column name for people: "sum(T1.weekly_sales)" -> "Total weekly sales",
 // "avg(price)" -> "Average price", "count(*)" -> "Count", "count(DISTINCT store)" ->
-// "Number of distinct store", "order_date" -> "Order date", "storeName" -> "Store name".
+// "Number of distinct store", "order_date" -> "Order date", "storeName" -> "Store name",
+// "EXTRACT(YEAR FROM d)" / "date_trunc('month', d)" / "to_char(d, 'YYYY-MM')" -> "Year of d" /
+// "Month of d" / "Month of d".
 std::string ColumnTitle(std::string_view column);
 
 // A title inside a sentence: "Total weekly sales" -> "total weekly sales"; a leading acronym
