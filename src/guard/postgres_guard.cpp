@@ -135,8 +135,9 @@ class PostgresConnection final : public QueryConnection {
   // One statement's outcome on the wire.
   struct Wire {
     PgResult result;    // the last result (the error, if any)
-    bool lost = false;  // the connection broke (or was abandoned): discard it
-    std::string why;    // libpq's message when lost
+    bool lost = false;       // the connection broke (or was abandoned): discard it
+    std::string why;         // libpq's message when lost
+    bool abandoned = false;  // no answer even to a cancel request: given up at the deadline
   };
 
   static Status CheckLimits(const GuardLimits& limits) {
@@ -197,7 +198,7 @@ class PostgresConnection final : public QueryConnection {
         cancel_sent = true;
       }
       if (abandon_at == Clock::time_point::max() && (cancel_sent || interrupted())) abandon_at = now + kAbandonAfter;
-      if (now >= abandon_at) return {nullptr, true, "the server did not answer the cancel request"};
+      if (now >= abandon_at) return {nullptr, true, "the server did not answer the cancel request", true};
       const auto next_event = cancel_sent ? abandon_at : cancel_at;
       const auto wait = std::min(std::chrono::duration_cast<milliseconds>(next_event - now), kPollSlice);
       pollfd p{PQsocket(conn), POLLIN, 0};
@@ -218,7 +219,7 @@ class PostgresConnection final : public QueryConnection {
     const std::string state = PgSqlState(r);
     const char* primary = r ? PQresultErrorField(r, PG_DIAG_MESSAGE_PRIMARY) : nullptr;
     const std::string message = client.CleanMessage(primary ? primary : r ? PQresultErrorMessage(r) : w.why.c_str());
-    if (state == "57014" || state == "55P03" || (w.lost && interrupted())) {
+    if (state == "57014" || state == "55P03" || w.abandoned || (w.lost && interrupted())) {
       if (interrupted()) return Status::Cancelled("query cancelled");
       return Status::Timeout("query interrupted after " + Seconds(limits.timeout) + " s (time limit)");
     }
@@ -248,7 +249,9 @@ class PostgresConnection final : public QueryConnection {
       Wire w = Send(lease.client().raw(), setup, /*simple=*/true, deadline + kCancelGrace);
       if (!w.lost && w.result && Succeeded(w.result.get())) return lease;
       lease.Discard();
-      if (!w.lost || attempt > 0) return Failure(lease.client(), w, limits);
+      // Only a connection found broken is worth another try, and only while time remains.
+      const bool retry = attempt == 0 && w.lost && !w.abandoned && Clock::now() < deadline && !interrupted();
+      if (!retry) return Failure(lease.client(), w, limits);
     }
   }
 

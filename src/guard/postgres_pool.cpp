@@ -24,7 +24,8 @@ std::vector<std::string> SessionSetup(const PgPoolOptions& o) {
 }
 
 std::string PoolKey(const PgPoolOptions& o) {
-  return o.login.conninfo + '\x1f' + o.login.password_env + '\x1f' + o.login.password_file + '\x1f' + o.schema +
+  return o.login.conninfo + '\x1f' + o.login.password_env + '\x1f' + o.login.password_file + '\x1f' +
+         o.login.application_name + '\x1f' + std::to_string(o.login.connect_timeout_seconds) + '\x1f' + o.schema +
          '\x1f' + (o.redshift ? "r" : "p");
 }
 

@@ -5,7 +5,10 @@
 
 #include <gtest/gtest.h>
 
+#include <atomic>
+#include <chrono>
 #include <memory>
+#include <thread>
 #include <string>
 
 #include "common/postgres.h"
@@ -64,6 +67,19 @@ inline std::unique_ptr<QueryConnection> OpenGuarded(const PostgresQueryTarget& t
   auto conn = OpenPostgresConnection(target);
   EXPECT_TRUE(conn.ok()) << conn.status().ToString();
   return conn.ok() ? std::move(*conn) : nullptr;
+}
+
+// Waits until a connection named `application_name` runs the FETCH of a guarded query on the
+// server at `conninfo`, or `done` turns true (the query ended first). No time assertion: the
+// test's TIMEOUT bounds the wait.
+inline void WaitUntilFetching(const std::string& conninfo, const std::string& application_name,
+                              const std::atomic<bool>& done) {
+  while (!done && !::testing::Test::HasFailure()) {
+    const std::string n = RunSqlOn(conninfo, "SELECT count(*) FROM pg_stat_activity WHERE state = 'active' AND "
+                                             "query LIKE 'FETCH%' AND application_name = '" + application_name + "'");
+    if (n != "0") return;
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
 }
 
 // The directory of the server's socket: "host=DIR" of a test conninfo.

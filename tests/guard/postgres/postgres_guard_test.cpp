@@ -26,16 +26,6 @@ class PostgresGuardTest : public ::testing::Test {
     ASSERT_TRUE(conn_);
   }
 
-  // Waits (without a time assertion) until a query containing `marker` runs on the server.
-  static void WaitUntilRunning(const std::string& conninfo, const std::string& marker) {
-    for (;;) {
-      std::string n = RunSqlOn(conninfo, "SELECT count(*) FROM pg_stat_activity WHERE state = 'active' AND query LIKE '%" +
-                                             marker + "%' AND query NOT LIKE '%pg_stat_activity%'");
-      if (n != "0" || ::testing::Test::HasFailure()) return;
-      std::this_thread::sleep_for(std::chrono::milliseconds(20));
-    }
-  }
-
   std::string schema_;
   PostgresQueryTarget target_;
   std::unique_ptr<QueryConnection> conn_;
@@ -143,23 +133,24 @@ TEST_F(PostgresGuardTest, LongQueryStopsAtTheTimeLimitAndThePoolStaysUsable) {
 }
 
 TEST_F(PostgresGuardTest, InterruptFromAnotherThreadCancels) {
-  const std::string marker = UniquePostgresName("interrupt");
+  target_.login.application_name = UniquePostgresName("interrupt");  // a pool of its own, named on the server
+  auto conn = OpenGuarded(target_);
   Result<QueryResult> result = Status::Internal("not run");
+  std::atomic<bool> done{false};
   std::thread worker([&] {
     GuardLimits limits;
     limits.timeout = std::chrono::seconds(120);
-    result = conn_->Execute("SELECT count(*) AS " + marker +
-                                " FROM generate_series(1, 100000) a, generate_series(1, 100000) b",
-                            limits);
+    result = conn->Execute("SELECT count(*) FROM generate_series(1, 100000) a, generate_series(1, 100000) b", limits);
+    done = true;
   });
-  WaitUntilRunning(TestPostgresConninfo(), marker);
-  conn_->Interrupt();
+  WaitUntilFetching(TestPostgresConninfo(), target_.login.application_name, done);
+  conn->Interrupt();
   worker.join();
   EXPECT_EQ(result.status().code(), Status::Code::kCancelled) << result.status().ToString();
   EXPECT_EQ(result.status().message(), "query cancelled");
   // An Interrupt() with nothing running is forgotten by the next Execute.
-  conn_->Interrupt();
-  auto next = conn_->Execute("SELECT 2");
+  conn->Interrupt();
+  auto next = conn->Execute("SELECT 2");
   ASSERT_TRUE(next.ok()) << next.status().ToString();
 }
 
@@ -189,6 +180,44 @@ TEST_F(PostgresGuardTest, ThreadsShareAPoolNoLargerThanItsSize) {
   EXPECT_LE(stats.opened_total, 2);
   EXPECT_LE(stats.open, 2);
   EXPECT_EQ(stats.idle, stats.open);
+}
+
+TEST(PgPoolTest, ALeaseWaitsForAFreeConnectionUntilItsDeadline) {
+  if (TestPostgresConninfo().empty()) GTEST_SKIP();
+  PgPoolOptions options;
+  options.login.conninfo = TestPostgresConninfo();
+  options.size = 1;
+  auto pool = PgPool::Make(options);
+  {
+    auto held = pool->Acquire(PgPool::Clock::now() + std::chrono::seconds(10));
+    ASSERT_TRUE(held.ok()) << held.status().ToString();
+    auto waiting = pool->Acquire(PgPool::Clock::now() + std::chrono::milliseconds(50));
+    EXPECT_EQ(waiting.status().code(), Status::Code::kTimeout);
+    EXPECT_NE(waiting.status().message().find("all 1 connections to postgresql://da@"), std::string::npos)
+        << waiting.status().ToString();
+  }
+  auto again = pool->Acquire(PgPool::Clock::now() + std::chrono::seconds(10));
+  ASSERT_TRUE(again.ok()) << again.status().ToString();
+  EXPECT_EQ(pool->Stats().opened_total, 1);  // the released connection was reused
+}
+
+TEST(PgPoolTest, IdleConnectionsPastTheirTimeoutAreClosed) {
+  if (TestPostgresConninfo().empty()) GTEST_SKIP();
+  PgPoolOptions options;
+  options.login.conninfo = TestPostgresConninfo();
+  options.idle_timeout = std::chrono::seconds(0);  // every idle connection has expired
+  auto pool = PgPool::Make(options);
+  for (int i = 0; i < 2; ++i) {
+    auto lease = pool->Acquire(PgPool::Clock::now() + std::chrono::seconds(10));
+    ASSERT_TRUE(lease.ok()) << lease.status().ToString();
+    auto r = lease->client().Exec("SELECT current_setting('transaction_read_only'), current_schema()", "test");
+    ASSERT_TRUE(r.ok()) << r.status().ToString();
+    EXPECT_EQ(PgStr(r->get(), 0, 0), "on");  // read-only by default
+    EXPECT_EQ(PgStr(r->get(), 0, 1), "public");
+  }
+  PgPoolStats stats = pool->Stats();
+  EXPECT_EQ(stats.opened_total, 2);
+  EXPECT_EQ(stats.open, 0);
 }
 
 TEST(PostgresGuardOpenTest, OpeningDoesNotConnectAndBadTargetsAreRefused) {

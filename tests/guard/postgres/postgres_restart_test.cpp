@@ -13,6 +13,7 @@
 #include <atomic>
 #include <cstdlib>
 #include <functional>
+#include <memory>
 #include <mutex>
 #include <thread>
 
@@ -63,6 +64,12 @@ class TcpProxy {
     }
   }
 
+  // Stops forwarding on the connections open now (new ones still work), as a hung network would.
+  void PauseAll() {
+    std::lock_guard<std::mutex> lock(mu_);
+    for (auto& paused : paused_) paused->store(true);
+  }
+
  private:
   void AcceptLoop() {
     for (;;) {
@@ -75,15 +82,21 @@ class TcpProxy {
       if (::connect(server, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) ::shutdown(client, SHUT_RDWR);
       std::lock_guard<std::mutex> lock(mu_);
       pairs_.emplace_back(client, server);
-      pumps_.emplace_back([client, server] { Pump(client, server); });
+      paused_.push_back(std::make_shared<std::atomic<bool>>(false));
+      pumps_.emplace_back([client, server, paused = paused_.back()] { Pump(client, server, *paused); });
     }
   }
 
-  static void Pump(int a, int b) {
+  static void Pump(int a, int b, const std::atomic<bool>& paused) {
     char buf[16384];
     for (;;) {
       pollfd p[2] = {{a, POLLIN, 0}, {b, POLLIN, 0}};
       if (::poll(p, 2, -1) < 0) break;
+      while (paused.load()) {  // until DropAll cuts the connection
+        pollfd hup[2] = {{a, 0, 0}, {b, 0, 0}};
+        ::poll(hup, 2, 50);
+        if ((hup[0].revents | hup[1].revents) & (POLLHUP | POLLERR | POLLNVAL)) return;
+      }
       for (int i = 0; i < 2; ++i) {
         if (!(p[i].revents & (POLLIN | POLLHUP | POLLERR))) continue;
         const ssize_t n = ::read(p[i].fd, buf, sizeof buf);
@@ -102,15 +115,11 @@ class TcpProxy {
   std::thread acceptor_;
   std::mutex mu_;
   std::vector<std::pair<int, int>> pairs_;
+  std::vector<std::shared_ptr<std::atomic<bool>>> paused_;
   std::vector<std::thread> pumps_;
 };
 
-constexpr char kLongQuery[] = "SELECT count(*) AS {m} FROM generate_series(1, 100000) a, generate_series(1, 100000) b";
-
-std::string LongQuery(const std::string& marker) {
-  std::string sql = kLongQuery;
-  return sql.replace(sql.find("{m}"), 3, marker);
-}
+constexpr char kLongQuery[] = "SELECT count(*) FROM generate_series(1, 100000) a, generate_series(1, 100000) b";
 
 class PostgresRestartTest : public ::testing::Test {
  protected:
@@ -129,24 +138,25 @@ class PostgresRestartTest : public ::testing::Test {
     EXPECT_EQ(r->rows[0][0], Value(int64_t{3}));
   }
 
-  // Runs the long query on `conn` in a thread, calls `disrupt` once it runs, returns its result.
-  Result<QueryResult> DisruptLongQuery(QueryConnection& conn, const std::function<void()>& disrupt) {
-    const std::string marker = UniquePostgresName("long");
+  // Runs the long query on a connection of its own (named, so the server shows when it runs) in a
+  // thread, calls `disrupt` once the server runs it, returns its result.
+  Result<QueryResult> DisruptLongQuery(const std::string& conninfo, const std::function<void()>& disrupt) {
+    PostgresQueryTarget target = Target(conninfo, "ds");
+    target.login.application_name = UniquePostgresName("long");
+    auto conn = OpenGuarded(target);
+    ExpectWorks(*conn);
     Result<QueryResult> result = Status::Internal("not run");
+    std::atomic<bool> done{false};
     std::thread worker([&] {
       GuardLimits limits;
       limits.timeout = std::chrono::seconds(30);
-      result = conn.Execute(LongQuery(marker), limits);
+      result = conn->Execute(kLongQuery, limits);
+      done = true;
     });
-    for (;;) {  // until the server runs it (no time assertion: the test's TIMEOUT bounds this)
-      const std::string n = RunSqlOn(server_->conninfo(),
-                                     "SELECT count(*) FROM pg_stat_activity WHERE state = 'active' AND query LIKE '%" +
-                                         marker + "%' AND query NOT LIKE '%pg_stat_activity%'");
-      if (n != "0" || HasFailure()) break;
-      std::this_thread::sleep_for(std::chrono::milliseconds(20));
-    }
+    WaitUntilFetching(server_->conninfo(), target.login.application_name, done);
     disrupt();
     worker.join();
+    if (!HasFailure()) ExpectWorks(*conn);  // the pool recovered
     return result;
   }
 
@@ -176,15 +186,12 @@ TEST_F(PostgresRestartTest, RestartBetweenQueries) {
 }
 
 TEST_F(PostgresRestartTest, RestartDuringAQueryIsAClearErrorAndThePoolRecovers) {
-  auto conn = Open(server_->conninfo());
-  ExpectWorks(*conn);
-  auto r = DisruptLongQuery(*conn, [&] { ASSERT_TRUE(server_->Restart()); });
+  auto r = DisruptLongQuery(server_->conninfo(), [&] { ASSERT_TRUE(server_->Restart()); });
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.status().code(), Status::Code::kIoError) << r.status().ToString();
   EXPECT_EQ(r.status().message().rfind(Description() + ": the connection to the database was lost during the query", 0),
             0u)
       << r.status().ToString();
-  ExpectWorks(*conn);
 }
 
 TEST_F(PostgresRestartTest, AServerThatIsDownThenBack) {
@@ -201,18 +208,30 @@ TEST_F(PostgresRestartTest, AServerThatIsDownThenBack) {
 TEST_F(PostgresRestartTest, ADroppedTcpConnectionMidQuery) {
   TcpProxy proxy(SocketDir(server_->conninfo()) + "/.s.PGSQL.5432");
   const std::string conninfo = "host=127.0.0.1 port=" + std::to_string(proxy.port()) + " user=da dbname=da_test";
-  auto conn = Open(conninfo);
-  ExpectWorks(*conn);
-  auto r = DisruptLongQuery(*conn, [&] { proxy.DropAll(); });
+  auto r = DisruptLongQuery(conninfo, [&] { proxy.DropAll(); });
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.status().code(), Status::Code::kIoError) << r.status().ToString();
   EXPECT_NE(r.status().message().find("postgresql://da@127.0.0.1:" + std::to_string(proxy.port()) +
                                       "/da_test: the connection to the database was lost during the query"),
             std::string::npos)
       << r.status().ToString();
+  // The server noticed nothing yet: stop the abandoned query rather than let it run to its limit.
+  RunSqlOn(server_->conninfo(), "SELECT count(pg_cancel_backend(pid)) FROM pg_stat_activity WHERE query LIKE 'FETCH%'");
+}
+
+TEST_F(PostgresRestartTest, AHungNetworkCannotHoldTheCallerPastTheDeadline) {
+  TcpProxy proxy(SocketDir(server_->conninfo()) + "/.s.PGSQL.5432");
+  auto conn = Open("host=127.0.0.1 port=" + std::to_string(proxy.port()) + " user=da dbname=da_test");
   ExpectWorks(*conn);
-  RunSqlOn(server_->conninfo(), "SELECT pg_cancel_backend(pid) FROM pg_stat_activity WHERE query LIKE '%generate_series%' "
-                                "AND pid <> pg_backend_pid()");
+  proxy.PauseAll();  // the pooled connection hangs: neither the query nor any answer gets through
+  GuardLimits limits;
+  limits.timeout = std::chrono::seconds(1);
+  auto r = conn->Execute("SELECT 1", limits);
+  EXPECT_EQ(r.status().code(), Status::Code::kTimeout) << r.status().ToString();
+  EXPECT_EQ(r.status().message(), "query interrupted after 1 s (time limit)");
+  EXPECT_GE(PostgresPoolStats(*conn).discarded_total, 1);  // given up, not returned to the pool
+  ExpectWorks(*conn);
+  proxy.DropAll();
 }
 
 TEST_F(PostgresRestartTest, SslRequiredAgainstAServerWithoutSsl) {
