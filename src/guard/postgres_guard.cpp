@@ -6,6 +6,7 @@
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
+#include <limits>
 #include <mutex>
 
 #include "guard/postgres_policy.h"
@@ -280,7 +281,9 @@ class PostgresConnection final : public QueryConnection {
       steps.push_back((redshift_ ? "EXPLAIN " : "EXPLAIN (COSTS OFF) ") + statement);
     } else {
       steps.push_back((redshift_ ? "DECLARE c CURSOR FOR " : "DECLARE c NO SCROLL CURSOR FOR ") + statement);
-      steps.push_back("FETCH FORWARD " + std::to_string(limits.max_rows + 1) + " FROM c");
+      // One row past the cap says `truncated`; libpq counts rows in an int.
+      const int64_t fetch = std::min<int64_t>(limits.max_rows, std::numeric_limits<int>::max() - 1) + 1;
+      steps.push_back("FETCH FORWARD " + std::to_string(fetch) + " FROM c");
     }
     Result<QueryResult> out = Status::Internal("no statement ran");
     for (const std::string& sql : steps) {

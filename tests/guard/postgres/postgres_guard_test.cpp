@@ -8,6 +8,7 @@
 #include <atomic>
 #include <cstdlib>
 #include <fstream>
+#include <limits>
 #include <thread>
 
 #include "postgres/guard_pg_fixture.h"
@@ -77,6 +78,10 @@ TEST_F(PostgresGuardTest, RowCapSetsTruncatedAndEmptyResultsKeepColumns) {
   ASSERT_TRUE(exact.ok());
   EXPECT_EQ(exact->rows.size(), 5u);
   EXPECT_FALSE(exact->truncated);
+  limits.max_rows = std::numeric_limits<int64_t>::max();  // no cap to speak of
+  auto all = conn_->Execute("SELECT g FROM generate_series(1, 5) g", limits);
+  ASSERT_TRUE(all.ok()) << all.status().ToString();
+  EXPECT_EQ(all->rows.size(), 5u);
   auto empty = conn_->Execute("SELECT id AS \"Ünïcode name\" FROM canary WHERE false");
   ASSERT_TRUE(empty.ok()) << empty.status().ToString();
   EXPECT_EQ(empty->columns, std::vector<std::string>{"Ünïcode name"});
