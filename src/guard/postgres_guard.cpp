@@ -135,7 +135,7 @@ class PostgresConnection final : public QueryConnection {
  private:
   // One statement's outcome on the wire.
   struct Wire {
-    PgResult result;    // the last result (the error, if any)
+    PgResult result;         // the last result, or the first error
     bool lost = false;       // the connection broke (or was abandoned): discard it
     std::string why;         // libpq's message when lost
     bool abandoned = false;  // no answer even to a cancel request: given up at the deadline
@@ -236,7 +236,12 @@ class PostgresConnection final : public QueryConnection {
   Result<PgPool::Lease> Begin(const GuardLimits& limits, Clock::time_point start) {
     const auto deadline = start + limits.timeout;
     for (int attempt = 0;; ++attempt) {
-      DA_ASSIGN_OR_RETURN(PgPool::Lease lease, pool_->Acquire(deadline));
+      auto leased = pool_->Acquire(deadline);
+      if (leased.status().code() == Status::Code::kTimeout) {
+        return Status::Timeout("query interrupted after " + Seconds(limits.timeout) + " s (time limit): " +
+                               leased.status().message());
+      }
+      DA_ASSIGN_OR_RETURN(PgPool::Lease lease, std::move(leased));
       const auto remaining = std::max<int64_t>(
           1, std::chrono::duration_cast<milliseconds>(deadline - Clock::now()).count());
       std::string setup = redshift_ ? "BEGIN TRANSACTION READ ONLY"
