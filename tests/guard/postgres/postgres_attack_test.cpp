@@ -24,15 +24,21 @@ class PostgresAttackTest : public ::testing::Test {
     ASSERT_TRUE(conn_);
     file_ = "/tmp/" + UniquePostgresName("da_attack");
     before_ = Snapshot();
+    ASSERT_NE(before_.find("3 | canary:-,"), std::string::npos) << before_;
   }
 
-  // Everything an attack could have changed, as one string.
+  // Everything an attack could have changed, as one string. Only what this test's attacks could
+  // touch is counted, so suites running at the same time do not disturb it.
   std::string Snapshot() {
     const std::string s = "\"" + schema_ + "\"";
-    return RunPostgresSql("SELECT concat_ws(' ', (SELECT count(*) FROM " + s +
-                          ".canary), (SELECT count(*) FROM pg_class), (SELECT count(*) FROM pg_roles), "
-                          "(SELECT count(*) FROM pg_largeobject_metadata), (SELECT count(*) FROM pg_proc), "
-                          "(SELECT last_value || '/' || is_called FROM " + s + ".seq))");
+    const std::string ns = "(SELECT oid FROM pg_namespace WHERE nspname = '" + schema_ + "')";
+    return RunPostgresSql(
+        "SELECT concat_ws(' | ', (SELECT count(*) FROM " + s + ".canary), (SELECT string_agg(relname || ':' || "
+        "coalesce(relacl::text, '-'), ',' ORDER BY relname) FROM pg_class WHERE relnamespace = " + ns +
+        "), (SELECT count(*) FROM pg_class WHERE relname IN ('x', 'newt')), (SELECT count(*) FROM pg_proc WHERE "
+        "pronamespace = " + ns + "), (SELECT count(*) FROM pg_roles WHERE rolname = 'intruder'), (SELECT count(*) "
+        "FROM pg_largeobject_metadata), (SELECT count(*) FROM pg_extension), (SELECT last_value || '/' || is_called "
+        "FROM " + s + ".seq), obj_description('" + s + ".canary'::regclass, 'pg_class'))");
   }
 
   void ExpectRefused(const std::string& sql) {
