@@ -250,6 +250,7 @@ class Checker {
     bool query = false;         // a (sub)query: FROM here lists tables
     bool expect_table = false;  // the next name is a table reference
     bool in_from = false;       // inside a FROM list: ',' introduces another table
+    bool cte_body = false;      // WITH name AS ( ... ): what follows it is another CTE or the statement
   };
 
   const PgToken* At(size_t i) const { return i < t_.size() ? &t_[i] : nullptr; }
@@ -258,10 +259,7 @@ class Checker {
     const PgToken& t = t_[i];
     Frame& f = frames_.back();
     if (IsPunct(t, "(")) return OpenParen(i);
-    if (IsPunct(t, ")")) {
-      if (frames_.size() > 1) frames_.pop_back();
-      return Status::Ok();
-    }
+    if (IsPunct(t, ")")) return CloseParen(i);
     if (IsName(t)) DA_RETURN_IF_ERROR(CheckName(i));
     if (f.expect_table) return TableReference(i);
     if (IsPunct(t, ",") && f.in_from) {
@@ -301,6 +299,19 @@ class Checker {
       }
     }
     frames_.push_back({subquery});
+    frames_.back().cte_body = cte_body;
+    return Status::Ok();
+  }
+
+  // After a WITH query's body comes another one (','), SEARCH/CYCLE, or the statement the WITH
+  // belongs to, which must be a query too: WITH x AS (SELECT 1) DELETE FROM t is a write.
+  Status CloseParen(size_t i) {
+    if (frames_.size() == 1) return Status::Ok();
+    const bool cte_body = frames_.back().cte_body;
+    frames_.pop_back();
+    const PgToken* next = At(i + 1);
+    if (!cte_body || !next || next->kind != Kind::kWord) return Status::Ok();
+    if (In(kWriteVerbs, next->text) || In(kOtherStatements, next->text)) return Status::Refused(NonQueryMessage(*next));
     return Status::Ok();
   }
 

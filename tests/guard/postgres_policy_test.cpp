@@ -127,6 +127,11 @@ TEST(PostgresPolicyTest, WritesHiddenInWithBodies) {
   ExpectRefused("WITH i AS MATERIALIZED (INSERT INTO t VALUES (1) RETURNING 1) SELECT 1", "INSERT is a write");
   ExpectRefused("SELECT * FROM (WITH d AS NOT MATERIALIZED (delete from t returning *) SELECT 1) x",
                 "DELETE is a write");
+  ExpectRefused("WITH x AS (SELECT 1) DELETE FROM t", "DELETE is a write");
+  ExpectRefused("WITH x AS (SELECT 1), y AS (SELECT 2) INSERT INTO t SELECT * FROM x", "INSERT is a write");
+  ExpectRefused("WITH x AS (SELECT 1) /* c */ update t SET a = 1", "UPDATE is a write");
+  ExpectAllowed("WITH RECURSIVE t(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM t WHERE n < 3) "
+                "CYCLE n SET is_cycle USING path SELECT * FROM t");
 }
 
 TEST(PostgresPolicyTest, SelectIntoAndLockingClauses) {

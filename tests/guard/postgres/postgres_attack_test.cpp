@@ -79,6 +79,7 @@ TEST_F(PostgresAttackTest, WritesHiddenInWithAndStackedStatements) {
            "WITH d AS (DELETE FROM canary RETURNING *) SELECT * FROM d",
            "WITH u AS (UPDATE canary SET id = 0 RETURNING *) SELECT count(*) FROM u",
            "WITH i AS (INSERT INTO canary VALUES (5) RETURNING 1) SELECT * FROM i",
+           "WITH x AS (SELECT 1) DELETE FROM canary", "WITH x AS (SELECT 1) UPDATE canary SET id = 0",
            "SELECT 1; DROP TABLE canary", "SELECT 1;DELETE FROM canary;", "sElEcT 1 ; dElEtE fRoM canary",
            "SELECT/**/1;/**/DROP/**/TABLE/**/canary", "SELECT 1 -- x\n; DELETE FROM canary"}) {
     ExpectRefused(sql);
