@@ -414,7 +414,10 @@ Result<std::string> CheckPostgresQuery(std::string_view sql, const PgReadPolicy&
   }
   std::vector<PgToken> statement(tokens.begin() + static_cast<std::ptrdiff_t>(first),
                                  tokens.begin() + static_cast<std::ptrdiff_t>(end));
-  if (std::string why = NonQueryMessage(statement.front()); !why.empty()) return Status::Refused(why);
+  // "((SELECT ...))": the first token after the opening parentheses says what the statement is.
+  size_t lead = 0;
+  while (lead + 1 < statement.size() && IsPunct(statement[lead], "(")) ++lead;
+  if (std::string why = NonQueryMessage(statement[lead]); !why.empty()) return Status::Refused(why);
   DA_RETURN_IF_ERROR(Checker(statement, policy).Run());
   const size_t stop = end < tokens.size() ? tokens[end].pos : sql.size();
   return std::string(Trim(sql.substr(statement.front().pos, stop - statement.front().pos)));

@@ -118,6 +118,7 @@ TEST(PostgresPolicyTest, NonQueriesAreNamed) {
   ExpectRefused("EXPLAIN ANALYZE DELETE FROM t", "EXPLAIN is not allowed");
   ExpectRefused("LOCK TABLE t", "LOCK is not allowed");
   ExpectRefused("BEGIN", "BEGIN is not allowed");
+  ExpectRefused("((DELETE FROM t))", "DELETE is a write");
   ExpectRefused("SELCT 1", "a query starts with SELECT, WITH, VALUES or TABLE, not SELCT");
 }
 
