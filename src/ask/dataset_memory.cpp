@@ -46,6 +46,7 @@ Result<DatasetMemory> OpenDatasetMemory(Dataset& dataset, const std::filesystem:
   view.catalog = &dataset.catalog();
   view.values = dataset.values();
   view.data_version = dataset.info().version;
+  view.live = dataset.live();
   view.validate = [&dataset](std::string_view sql) { return dataset.Validate(sql); };
   memory::MemoryOptions options;
   options.cache = settings.cache;

@@ -227,12 +227,12 @@ class AskPipeline::Run {
     SchemaContextOptions schema_options;
     schema_options.max_tokens = p_.options_.schema_tokens;
     schema_options.sample_values = p_.options_.privacy_mode ? 0 : schema_options.sample_values;
-    schema_options.dialect = p_.options_.dialect;
+    schema_options.dialect = DialectName(p_.dataset_.dialect());
     schema_ = p_.schema_->Build(question_, schema_options);
     SqlPromptInput input;
     input.question = question;
     input.schema = schema_;
-    input.dialect = p_.options_.dialect;
+    input.dialect = DialectName(p_.dataset_.dialect());
     input.examples = FewShot();
     for (const auto& turn : history_) input.history.push_back({turn.question, turn.sql, turn.result_note});
     llm::ChatRequest request = BuildSqlPrompt(input);
@@ -328,7 +328,7 @@ class AskPipeline::Run {
 
   Result<std::string> Repair(const std::string& sql, const std::string& error, int attempt) {
     llm::ChatRequest request =
-        BuildRepairPrompt(repair_question_, sql, error, schema_, p_.options_.dialect, attempt);
+        BuildRepairPrompt(repair_question_, sql, error, schema_, DialectName(p_.dataset_.dialect()), attempt);
     auto reply = CallModel(p_.models_.sql, std::move(request), a_.usage);
     if (!reply.ok()) return reply.status().WithContext("the SQL model failed during repair " + std::to_string(attempt));
     auto fixed = ExtractSql(reply->text);

@@ -80,7 +80,6 @@ struct AskOptions {
   int max_repairs = 3;            // repair requests after the first statement fails
   size_t sample_rows = 20;        // rows the explanation model sees at most (capped at 20)
   size_t schema_tokens = 2000;    // budget of the schema context in SQL prompts
-  std::string dialect = "SQLite";
 };
 
 // A previous turn, oldest first, for follow-ups the LLM reads.

@@ -158,6 +158,7 @@ int AskCommand(const Words& words) {
   if (!dataset.ok()) return ReportError(dataset.status(), json);
   EngineOptions engine_options;
   engine_options.min_confidence = options.engine_threshold;
+  engine_options.dialect = (*dataset)->dialect();
   auto engine = Engine::Create((*dataset)->catalog(), (*dataset)->values(), engine_options);
   if (!engine.ok()) return ReportError(engine.status(), json);
 

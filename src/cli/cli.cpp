@@ -18,7 +18,12 @@ Usage:
   dataanalyst ingest PATH --dataset NAME   load a CSV/TSV, ZIP of CSV folders, .xlsx or SQLite file
         [--metadata FILE]...               descriptions in the original platform's CSV/XLSX format
         [--max-rejected N]                 accept up to N malformed rows (default 0: fail on the first)
+  dataanalyst connect NAME --postgres URL  ask questions of a live PostgreSQL database, read-only
+        [--redshift URL instead]           Amazon Redshift (PostgreSQL protocol, port 5439)
+        [--schema public]                  the schema whose tables and views the dataset shows
+        [--password-env VAR | --password-file FILE]  never a password in the URL (it is stored)
   dataanalyst schema NAME                  tables, columns, types, statistics and keys
+        [--refresh]                        connected datasets: read the database's catalog again
   dataanalyst sql NAME "SELECT ..."        run read-only SQL through the guard
         [--csv] [--max-rows N] [--timeout SECONDS]
   dataanalyst ask NAME "question"          answer a plain-English question (built-in engine, memory,
@@ -70,6 +75,7 @@ int RunCli(int argc, char** argv) {
   const Words rest(words.begin() + 1, words.end());
   if (command == "ingest") return IngestCommand(rest);
   if (command == "schema") return SchemaCommand(rest);
+  if (command == "connect") return ConnectCommand(rest);
   if (command == "sql") return SqlCommand(rest);
   if (command == "datasets") return DatasetsCommand(rest);
   if (command == "eval") return EvalCommand(rest);

@@ -65,11 +65,16 @@ int IngestCommand(const Words& words) {
 }
 
 int SchemaCommand(const Words& words) {
-  auto args = Args::Parse(words, CommonFlags());
+  FlagSpec spec = CommonFlags();
+  spec.boolean.insert("refresh");
+  auto args = Args::Parse(words, spec);
   const bool json = args.ok() && args->Has("json");
   if (!args.ok()) return ReportError(args.status(), json, true);
-  if (args->positionals().size() != 1)
-    return ReportError(Status::InvalidArgument("usage: dataanalyst schema NAME [--json] [--data-dir DIR]"), json, true);
+  if (args->positionals().size() != 1) {
+    return ReportError(Status::InvalidArgument("usage: dataanalyst schema NAME [--refresh] [--json] [--data-dir DIR]"),
+                       json, true);
+  }
+  if (args->Has("refresh")) return RefreshSchema(args->positionals()[0], args->Get("data-dir"), json);
   DatasetStore store(DatasetStore::ResolveDataDir(args->Get("data-dir")));
   auto info = store.Get(args->positionals()[0]);
   if (!info.ok()) return ReportError(info.status(), json);

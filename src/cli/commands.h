@@ -21,5 +21,8 @@ int FeedbackCommand(const Words& words);
 int ExamplesCommand(const Words& words);
 int ServeCommand(const Words& words);
 int KeysCommand(const Words& words);
+int ConnectCommand(const Words& words);
+// `schema NAME --refresh`: reads a connected dataset's catalog again (connect_command.cpp).
+int RefreshSchema(const std::string& name, const std::string& data_dir, bool json);
 
 }  // namespace da

@@ -77,6 +77,7 @@ Result<std::shared_ptr<DatasetHub::Version>> DatasetHub::OpenVersion(const Datas
   v->catalog = std::make_shared<const Catalog>(v->primary->catalog());
   EngineOptions engine_options;
   engine_options.min_confidence = options_.ask.engine_threshold;
+  engine_options.dialect = v->primary->dialect();
   DA_ASSIGN_OR_RETURN(v->engine, Engine::Create(v->primary->catalog(), v->primary->values(), engine_options));
   v->resolver = std::make_unique<FollowUpResolver>(v->primary->catalog(), v->primary->values());
   if (options_.memory) {

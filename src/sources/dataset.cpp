@@ -1,6 +1,8 @@
 #include "sources/dataset.h"
 
 #include "common/strings.h"
+#include "guard/postgres_guard.h"
+#include "guard/sql_guard.h"
 
 namespace da {
 
@@ -17,6 +19,15 @@ Result<std::unique_ptr<Dataset>> Dataset::Open(const DatasetStore& store, const 
   }
   std::set<std::string> hidden;
   for (const auto& t : ds->catalog_.hidden_tables) hidden.insert(ToLower(t));
+  if (ds->info_.connection) {
+    PostgresQueryTarget target;
+    target.login = ds->info_.connection->login;
+    target.schema = ds->info_.connection->schema;
+    target.redshift = ds->info_.kind == "redshift";
+    target.hidden_tables = std::move(hidden);
+    DA_ASSIGN_OR_RETURN(ds->connection_, OpenPostgresConnection(target));
+    return ds;
+  }
   auto conn = GuardedConnection::Open(ds->info_.data_path, std::move(hidden));
   if (!conn.ok()) {
     if (ds->info_.attached)
