@@ -23,14 +23,16 @@ class EngineAnswerers {
     if (engines_.count(&dataset)) return Status::Ok();
     DatasetEngine entry;
     const ValueIndex* values = dataset.values();
-    if (values == nullptr) {
+    if (values == nullptr && !dataset.live()) {
       // A dataset stored without a value index: build the one ingest builds, from its data.
       DA_ASSIGN_OR_RETURN(SqliteDb db, OpenSqlite(dataset.info().data_path, OpenMode::kReadOnly));
       DA_ASSIGN_OR_RETURN(ValueIndex built, ValueIndex::Build(db.get(), dataset.catalog()));
       entry.values = std::make_unique<ValueIndex>(std::move(built));
       values = entry.values.get();
     }
-    DA_ASSIGN_OR_RETURN(entry.engine, Engine::Create(dataset.catalog(), values, options_));
+    EngineOptions options = options_;
+    options.dialect = dataset.dialect();  // the SQL runs on this dataset's database
+    DA_ASSIGN_OR_RETURN(entry.engine, Engine::Create(dataset.catalog(), values, options));
     engines_.emplace(&dataset, std::move(entry));
     return Status::Ok();
   }

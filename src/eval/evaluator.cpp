@@ -67,13 +67,14 @@ QuestionRecord EvaluateOne(size_t index, const BenchQuestion& q, BenchDatabases*
   record.shape = ClassifyQueryShape(q.gold_sql);
   record.ordered = HasTopLevelOrderBy(q.gold_sql);
 
-  auto dataset = databases->Open(q.db_id);
+  auto truth = databases->Open(q.db_id);
+  auto dataset = truth.ok() ? databases->OpenTarget(q.db_id) : truth;
   if (!dataset.ok()) {
     record.verdict = Verdict::kSkipped;
     record.error = dataset.status().message();
     return record;
   }
-  auto gold = (*dataset)->Query(q.gold_sql, options.limits);
+  auto gold = (*truth)->Query(q.gold_sql, options.limits);
 
   prepared->Prepare(*dataset);  // once per database, outside the timed answer
   const auto start = std::chrono::steady_clock::now();

@@ -1,9 +1,10 @@
 // Runs a question set through an answerer and scores it by execution accuracy.
 //
 // For each question: open its database (a missing one skips the question, reported, never
-// counted as wrong), run the gold SQL through the guard (a gold query that fails is reported
-// as a gold error and not scored), ask the answerer (timed: this is the engine's
-// parse+plan latency), run the predicted SQL through the guard with the same limits, and
+// counted as wrong), run the gold SQL through the guard on the SQLite file (a gold query that
+// fails is reported as a gold error and not scored), ask the answerer about the target dataset
+// (BenchDatabases::OpenTarget: the same file, or its copy on PostgreSQL; timed: this is the
+// engine's parse+plan latency), run the predicted SQL there with the same limits, and
 // compare the two results with CompareResults (in order when the gold SQL has a top-level
 // ORDER BY).
 #pragma once

@@ -21,7 +21,7 @@ namespace fs = std::filesystem;
 namespace {
 
 // Bumped whenever a change here changes what a load produces, so older loads are redone.
-constexpr int kLoaderVersion = 1;
+constexpr int kLoaderVersion = 2;
 constexpr const char* kCommentPrefix = "dataanalyst sqlite load ";
 constexpr size_t kCopyChunk = 1 << 20;
 constexpr int64_t kMaxExactDoubleInt = int64_t{1} << 53;
@@ -60,6 +60,13 @@ bool IsExactTemporal(std::string_view v, ColumnType type) {
   return n == v.size() && std::memcmp(formatted, v.data(), n) == 0;
 }
 
+bool IsCanonicalInteger(std::string_view text) {
+  if (text.empty() || text.size() > 19) return false;
+  int64_t i = 0;
+  double d = 0;
+  return ParseNumber(text, &i, &d) == NumberShape::kInteger && std::to_string(i) == text;
+}
+
 struct ColumnValues {
   int64_t integers = 0, reals = 0, texts = 0, blobs = 0;
   bool ints_are_bits = true;     // every integer is 0 or 1
@@ -67,6 +74,7 @@ struct ColumnValues {
   bool texts_are_utf8 = true;    // valid UTF-8 without NUL
   bool texts_are_dates = true;
   bool texts_are_timestamps = true;
+  bool texts_are_integers = true;  // every text is an integer as SQLite would print it ("12", not "012")
 
   void Observe(sqlite3_stmt* st, int i) {
     switch (sqlite3_column_type(st, i)) {
@@ -92,6 +100,7 @@ struct ColumnValues {
         if (texts_are_utf8 && !IsValidUtf8(text)) texts_are_utf8 = false;
         if (texts_are_dates && !IsExactTemporal(text, ColumnType::kDate)) texts_are_dates = false;
         if (texts_are_timestamps && !IsExactTemporal(text, ColumnType::kTimestamp)) texts_are_timestamps = false;
+        if (texts_are_integers && !IsCanonicalInteger(text)) texts_are_integers = false;
       }
     }
   }
@@ -133,6 +142,7 @@ struct SourceColumn {
   std::string name, declared;
   int pk_position = 0;  // 1-based position in the primary key; 0 = not in it
   std::string pg_type;
+  bool integer_text = false;  // a text column whose every value is an integer's text
 };
 
 struct SourceForeignKey {
@@ -203,6 +213,8 @@ Status ChooseTypes(sqlite3* db, SourceTable* table, std::vector<std::string>* no
   for (size_t i = 0; i < values.size(); ++i) {
     SourceColumn& c = table->columns[i];
     c.pg_type = ChooseType(values[i], c.declared);
+    c.integer_text = c.pg_type == "text" && values[i].texts > 0 && values[i].texts_are_integers &&
+                     values[i].integers + values[i].reals == 0;
     if (c.pg_type == "bytea" && values[i].blobs == 0)
       notes->push_back("column " + table->name + "." + c.name + " is bytea: some text is not UTF-8 or holds NUL bytes");
   }
@@ -376,8 +388,8 @@ std::vector<std::string> PrimaryKey(const SourceTable& table) {
 class ConstraintBuilder {
  public:
   ConstraintBuilder(PgClient& client, const std::string& schema, const std::vector<SourceTable>& tables,
-                    PgLoadReport* report)
-      : client_(client), schema_(schema), tables_(tables), report_(report) {}
+                    const PgLoadOptions& options, PgLoadReport* report)
+      : client_(client), schema_(schema), tables_(tables), options_(options), report_(report) {}
 
   Status AddPrimaryKeys() {
     for (const auto& t : tables_) {
@@ -442,6 +454,17 @@ class ConstraintBuilder {
                                                                     what));
     if (failed.empty()) {
       ++report_->foreign_keys;
+    } else if (options_.keep_violated_foreign_keys && failed.find("violates foreign key") != std::string::npos) {
+      DA_ASSIGN_OR_RETURN(std::string again, TryInSavepoint(client_, "ALTER TABLE " + Table(t.name) + " ADD FOREIGN KEY (" +
+                                                                       ColumnList(*from) + ") REFERENCES " +
+                                                                       Table(target->name) + " (" + ColumnList(*to) +
+                                                                       ") NOT VALID", what));
+      if (again.empty()) {
+        ++report_->foreign_keys;
+        report_->notes.push_back(what + " declared NOT VALID: " + failed);
+      } else {
+        report_->notes.push_back(what + " skipped: " + again);
+      }
     } else {
       report_->notes.push_back(what + " skipped: " + failed);
     }
@@ -451,6 +474,7 @@ class ConstraintBuilder {
   PgClient& client_;
   const std::string& schema_;
   const std::vector<SourceTable>& tables_;
+  const PgLoadOptions& options_;
   PgLoadReport* report_;
   std::vector<std::pair<std::string, std::vector<std::string>>> keys_;  // primary and unique keys made
 };
@@ -474,7 +498,41 @@ Result<std::optional<std::string>> SchemaComment(PgClient& client, const std::st
   return std::optional<std::string>(PgStr(r.get(), 0, 0));
 }
 
-Status LoadTables(sqlite3* db, PgClient& client, const std::string& schema, PgLoadReport* report) {
+// A declared foreign key between a bigint column and a text column holding only integers' text
+// (Spider: concert."Stadium_ID" text -> stadium."Stadium_ID" int): SQLite compares the two as
+// numbers, PostgreSQL cannot even declare the key. The text side becomes bigint, like its key.
+void AlignForeignKeyTypes(std::vector<SourceTable>* tables, std::vector<std::string>* notes) {
+  auto column = [&](const std::string& table, const std::string& name) -> SourceColumn* {
+    for (auto& t : *tables)
+      if (EqualsIgnoreCase(t.name, table))
+        for (auto& c : t.columns)
+          if (EqualsIgnoreCase(c.name, name)) return &c;
+    return nullptr;
+  };
+  auto align = [&](const std::string& table, SourceColumn* text, const SourceColumn* key) {
+    if (!text || !key || !text->integer_text || key->pg_type != "bigint") return;
+    text->pg_type = "bigint";
+    text->integer_text = false;
+    notes->push_back("column " + table + "." + text->name + " is bigint (declared " + text->declared +
+                     ", integers stored as text) like the key it joins, " + key->name);
+  };
+  for (auto& t : *tables) {
+    for (const auto& fk : t.foreign_keys) {
+      const SourceTable* target = FindTable(*tables, fk.table);
+      if (!target) continue;
+      const std::vector<std::string> to = fk.to.empty() ? PrimaryKey(*target) : fk.to;
+      for (size_t i = 0; i < fk.from.size() && i < to.size(); ++i) {
+        SourceColumn* from = column(t.name, fk.from[i]);
+        SourceColumn* ref = column(target->name, to[i]);
+        align(t.name, from, ref);
+        align(target->name, ref, from);
+      }
+    }
+  }
+}
+
+Status LoadTables(sqlite3* db, PgClient& client, const std::string& schema, const PgLoadOptions& options,
+                  PgLoadReport* report) {
   DA_ASSIGN_OR_RETURN(std::vector<std::string> names, ListObjects(db, "table"));
   DA_ASSIGN_OR_RETURN(std::vector<std::string> views, ListObjects(db, "view"));
   for (const auto& v : views) report->notes.push_back("view " + v + " not copied");
@@ -482,14 +540,17 @@ Status LoadTables(sqlite3* db, PgClient& client, const std::string& schema, PgLo
   for (const auto& name : names) {
     DA_ASSIGN_OR_RETURN(SourceTable table, DescribeTable(db, name));
     DA_RETURN_IF_ERROR(ChooseTypes(db, &table, &report->notes));
+    tables.push_back(std::move(table));
+  }
+  AlignForeignKeyTypes(&tables, &report->notes);
+  for (const auto& table : tables) {
     DA_RETURN_IF_ERROR(CreateTable(client, schema, table));
     DA_ASSIGN_OR_RETURN(int64_t rows, CopyTable(db, client, schema, table));
     PgLoadedTable loaded{table.name, rows, {}};
     for (const auto& c : table.columns) loaded.columns.push_back({c.name, c.declared, c.pg_type});
     report->tables.push_back(std::move(loaded));
-    tables.push_back(std::move(table));
   }
-  ConstraintBuilder constraints(client, schema, tables, report);
+  ConstraintBuilder constraints(client, schema, tables, options, report);
   DA_RETURN_IF_ERROR(constraints.AddPrimaryKeys());
   return constraints.AddForeignKeys();
 }
@@ -511,7 +572,7 @@ Status Load(sqlite3* db, PgClient& client, const std::string& schema, const std:
     DA_RETURN_IF_ERROR(client.Exec("DROP SCHEMA " + QuoteIdentifier(schema) + " CASCADE", "dropping the old load").status());
   }
   DA_RETURN_IF_ERROR(client.Exec("CREATE SCHEMA " + QuoteIdentifier(schema), "creating the schema").status());
-  DA_RETURN_IF_ERROR(LoadTables(db, client, schema, report));
+  DA_RETURN_IF_ERROR(LoadTables(db, client, schema, options, report));
   if (options.analyze) {
     for (const auto& t : report->tables)
       DA_RETURN_IF_ERROR(
@@ -536,6 +597,7 @@ Result<PgLoadReport> LoadSqliteIntoPostgres(PgClient& client, const fs::path& sq
   const auto start = std::chrono::steady_clock::now();
   if (schema.empty()) return Status::InvalidArgument("no schema name given");
   DA_ASSIGN_OR_RETURN(std::string comment, SqliteFingerprint(sqlite_path));
+  if (options.keep_violated_foreign_keys) comment += " violated_foreign_keys=kept";
   DA_ASSIGN_OR_RETURN(SqliteDb db, OpenSqlite(sqlite_path, OpenMode::kReadOnly));
   PgLoadReport report;
   report.schema = schema;

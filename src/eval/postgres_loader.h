@@ -16,10 +16,13 @@
 //                        bytes are kept exactly; PostgreSQL text cannot hold them)
 //      text              everything else; numbers in a text column keep SQLite's text form
 //    A column without values takes its declared type (ingest/column_type.h).
+//    One exception: a text column holding only integers' text ("12") that a declared foreign key
+//    joins with a bigint column becomes bigint too (SQLite compares them as numbers; PostgreSQL
+//    could not declare the key). Reported.
 //  - The data through COPY FROM STDIN (text format), then PRIMARY KEY constraints, then FOREIGN
-//    KEY constraints (each in a savepoint): a key the data violates is skipped and reported. A
-//    foreign key whose referenced columns are not a key gets a UNIQUE constraint first when the
-//    data allows it. Then ANALYZE.
+//    KEY constraints (each in a savepoint): a key the data violates is skipped (or kept NOT
+//    VALID, see PgLoadOptions) and reported. A foreign key whose referenced columns are not a
+//    key gets a UNIQUE constraint first when the data allows it. Then ANALYZE.
 //  - A fingerprint of the file (size, mtime, loader version) in a COMMENT ON SCHEMA: a later
 //    load of the same file into the same schema does nothing; a changed file is reloaded
 //    (DROP SCHEMA ... CASCADE first). A schema that exists without the loader's comment is
@@ -41,6 +44,10 @@ namespace da {
 struct PgLoadOptions {
   bool reload = false;   // reload even when the fingerprint matches
   bool analyze = true;   // ANALYZE the new tables
+  // A declared foreign key the data violates is kept as NOT VALID (PostgreSQL records it
+  // without checking the existing rows, as SQLite does with foreign_keys off) instead of being
+  // skipped. The eval does this so the engine sees the keys the SQLite file declares.
+  bool keep_violated_foreign_keys = false;
 };
 
 struct PgLoadedColumn {
@@ -66,7 +73,8 @@ struct PgLoadReport {
   double seconds = 0;
 };
 
-// The fingerprint recorded for `sqlite_path` (also what decides whether a load is needed).
+// The fingerprint recorded for `sqlite_path` (with the options that change what a load makes,
+// it decides whether a load is needed).
 Result<std::string> SqliteFingerprint(const std::filesystem::path& sqlite_path);
 
 // Loads `sqlite_path` into `schema` (any name: it is quoted) on `client`'s database.
