@@ -17,14 +17,6 @@ constexpr const char* kConnectUsage =
     "usage: dataanalyst connect NAME --postgres URL | --redshift URL [--schema public] "
     "[--password-env VAR | --password-file FILE] [--data-dir DIR] [--json]";
 
-nlohmann::json ReportJson(const ConnectReport& report) {
-  return {{"dataset", report.info.ToJson()},
-          {"tables", report.tables},
-          {"views", report.views},
-          {"warnings", report.warnings},
-          {"elapsed_ms", report.elapsed_ms}};
-}
-
 std::string ReportText(const ConnectReport& report) {
   std::string out = "Connected dataset '" + report.info.name + "' (version " + std::to_string(report.info.version) +
                     ") to " + report.info.source + ", schema " + report.info.connection->schema + ": " +
@@ -39,7 +31,7 @@ std::string ReportText(const ConnectReport& report) {
 int PrintReport(const Result<ConnectReport>& report, bool json) {
   if (!report.ok()) return ReportError(report.status(), json);
   if (json) {
-    PrintJson(ReportJson(*report));
+    PrintJson(report->ToJson());
   } else {
     const std::string text = ReportText(*report);
     std::fwrite(text.data(), 1, text.size(), stdout);

@@ -52,6 +52,12 @@ json Schemas() {
                   {"report", json::object()}, {"error", json::object()}},
                  {"id", "dataset", "state", "progress"});
   s["JobAccepted"] = Obj({{"job", Ref("Job")}}, {"job"});
+  s["ConnectRequest"] = Obj({{"name", Str()}, {"kind", {{"type", "string"}, {"enum", {"postgres", "redshift"}}}},
+                             {"url", Str()}, {"schema", Str()}, {"password_env", Str()}, {"password_file", Str()}},
+                            {"name", "url"});
+  s["Connected"] = Obj({{"dataset", json::object()}, {"tables", Int()}, {"views", Int()}, {"warnings", Arr(Str())},
+                        {"elapsed_ms", Num()}},
+                       {"dataset", "tables", "views", "warnings"});
   s["Deleted"] = Obj({{"deleted", Str()}}, {"deleted"});
   s["Catalog"] = Obj({{"dataset", Str()}, {"tables", Arr(json::object())}, {"metrics", Arr(json::object())}},
                      {"dataset", "tables"});
@@ -107,6 +113,8 @@ const std::map<std::string, Shape>& Shapes() {
       {"GET /api/v1/datasets", {"", 200, "DatasetList"}},
       {"POST /api/v1/datasets", {"Upload", 202, "JobAccepted"}},
       {"DELETE /api/v1/datasets/{name}", {"", 200, "Deleted"}},
+      {"POST /api/v1/connections", {"ConnectRequest", 201, "Connected"}},
+      {"POST /api/v1/datasets/{name}/refresh", {"", 200, "Connected"}},
       {"GET /api/v1/datasets/{name}/schema", {"", 200, "Catalog"}},
       {"GET /api/v1/datasets/{name}/examples", {"", 200, "ExampleList"}},
       {"GET /api/v1/jobs/{id}", {"", 200, "Job"}},

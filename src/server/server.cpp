@@ -118,6 +118,10 @@ const std::vector<Server::Impl::Route>& Server::Impl::Table() {
     upload.upload = &I::Upload;
     t.push_back(std::move(upload));
     t.push_back(MakeRoute("DELETE", "/api/v1/datasets/{name}", Access::kAdmin, "Remove a dataset", &I::DeleteDataset));
+    t.push_back(MakeRoute("POST", "/api/v1/connections", Access::kAdmin,
+                          "Connect a PostgreSQL or Redshift schema as a dataset", &I::Connect, BodyKind::kJson));
+    t.push_back(MakeRoute("POST", "/api/v1/datasets/{name}/refresh", Access::kAdmin,
+                          "Read a connected dataset's catalog again", &I::Refresh));
     t.push_back(MakeRoute("GET", "/api/v1/datasets/{name}/schema", Access::kKey, "A dataset's catalog", &I::Schema));
     t.push_back(MakeRoute("GET", "/api/v1/datasets/{name}/examples", Access::kKey, "A dataset's approved examples",
                           &I::Examples));
@@ -158,7 +162,8 @@ Status Server::Impl::Init() {
                                    options_.host + "': anyone who can reach the port would be admin");
   }
   DA_ASSIGN_OR_RETURN(models_, LoadAskModels(options_.config, options_.env));
-  DA_ASSIGN_OR_RETURN(keys_, KeyStore::Open(options_.data_dir));
+  const llm::KeysConfig keys = options_.config ? options_.config->keys : llm::KeysConfig();
+  DA_ASSIGN_OR_RETURN(keys_, OpenKeyStore(options_.data_dir, keys));
   DA_ASSIGN_OR_RETURN(history_, HistoryStore::Open(options_.data_dir));
   history_writer_ = std::make_unique<HistoryWriter>(history_.get(), &log_);
   HubOptions hub;

@@ -112,6 +112,8 @@ class Server::Impl {
   void GetJob(const httplib::Request&, httplib::Response&);
   void JobEvents(const httplib::Request&, httplib::Response&);
   void DeleteDataset(const httplib::Request&, httplib::Response&);
+  void Connect(const httplib::Request&, httplib::Response&);
+  void Refresh(const httplib::Request&, httplib::Response&);
   void Schema(const httplib::Request&, httplib::Response&);
   void Examples(const httplib::Request&, httplib::Response&);
   void Ask(const httplib::Request&, httplib::Response&);

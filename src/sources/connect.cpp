@@ -29,6 +29,14 @@ Status CheckRequest(const ConnectRequest& request) {
 
 }  // namespace
 
+nlohmann::json ConnectReport::ToJson() const {
+  return {{"dataset", info.ToJson()},
+          {"tables", tables},
+          {"views", views},
+          {"warnings", warnings},
+          {"elapsed_ms", elapsed_ms}};
+}
+
 Result<ConnectReport> ConnectDataset(DatasetStore& store, const ConnectRequest& request) {
   const auto start = std::chrono::steady_clock::now();
   DA_RETURN_IF_ERROR(CheckRequest(request));

@@ -26,6 +26,9 @@ struct ConnectReport {
   size_t tables = 0, views = 0;
   std::vector<std::string> warnings;  // tables skipped (no privilege), estimates taken, ...
   double elapsed_ms = 0;
+
+  // {"dataset": DatasetInfo::ToJson(), "tables", "views", "warnings", "elapsed_ms"}
+  nlohmann::json ToJson() const;
 };
 
 // Checks the request, connects, reads the catalog and value index of connection.schema and

@@ -86,5 +86,36 @@ TEST_F(ServerPostgresTest, ARestartedDatabaseGivesAClearErrorThenThePoolRecovers
   }
 }
 
+TEST_F(ServerPostgresTest, AnAdminConnectsAndRefreshesASchemaOverHttp) {
+  ASSERT_EQ(RunOn(pg_.conninfo(), "CREATE SCHEMA IF NOT EXISTS hr; CREATE TABLE IF NOT EXISTS hr.staff(id int PRIMARY KEY, name text)"), "");
+  Reply made = server_->PostJson("/api/v1/connections", {{"name", "hr"}, {"url", pg_.conninfo()}, {"schema", "hr"}}, "");
+  ASSERT_EQ(made.status, 201) << made.body;
+  EXPECT_EQ(made.json["tables"], 1);
+  EXPECT_EQ(Sql("SELECT 1").status, 200);
+  Reply listed = server_->Get("/api/v1/datasets");
+  EXPECT_NE(listed.body.find("\"hr\""), std::string::npos) << listed.body;
+
+  ASSERT_EQ(RunOn(pg_.conninfo(), "CREATE TABLE hr.teams(id int PRIMARY KEY, name text)"), "");
+  Reply refreshed = server_->PostJson("/api/v1/datasets/hr/refresh", nlohmann::json::object(), "");
+  ASSERT_EQ(refreshed.status, 200) << refreshed.body;
+  EXPECT_EQ(refreshed.json["tables"], 2);
+  Reply teams = server_->PostJson("/api/v1/sql", {{"dataset", "hr"}, {"sql", "SELECT count(*) FROM teams"}}, "");
+  EXPECT_EQ(teams.status, 200) << teams.body;
+
+  // A file dataset has nothing to refresh; a password in the URL or from another secret is refused.
+  Reply no_refresh = server_->PostJson("/api/v1/datasets/nope/refresh", nlohmann::json::object(), "");
+  EXPECT_EQ(no_refresh.status, 404) << no_refresh.body;
+  Reply with_password = server_->PostJson(
+      "/api/v1/connections", {{"name", "x"}, {"url", "postgresql://u:topsecret@127.0.0.1:1/db"}}, "");
+  EXPECT_EQ(with_password.status, 400) << with_password.body;
+  EXPECT_EQ(with_password.body.find("topsecret"), std::string::npos) << with_password.body;
+  Reply other_secret = server_->PostJson(
+      "/api/v1/connections", {{"name", "x"}, {"url", pg_.conninfo()}, {"password_env", "OPENAI_API_KEY"}}, "");
+  EXPECT_EQ(other_secret.status, 400) << other_secret.body;
+  Reply file_secret = server_->PostJson(
+      "/api/v1/connections", {{"name", "x"}, {"url", pg_.conninfo()}, {"password_file", "/etc/hostname"}}, "");
+  EXPECT_EQ(file_secret.status, 400) << file_secret.body;
+}
+
 }  // namespace
 }  // namespace da::testing
