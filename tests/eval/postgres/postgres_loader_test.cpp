@@ -194,6 +194,46 @@ TEST(PostgresLoaderTest, AwkwardValuesRoundTripWithTypesFromTheData) {
             "4");
 }
 
+// Spider's concert_singer shape: a foreign key declared text holding integers' text, referencing
+// an int key (SQLite joins them as numbers), and a key the data violates, kept NOT VALID on request.
+TEST(PostgresLoaderTest, ForeignKeysOfIntegerTextBecomeBigintAndViolatedOnesCanBeKept) {
+  TempDir dir;
+  const auto path = dir / "keys.sqlite";
+  MakeSqlite(path, R"sql(
+    CREATE TABLE stadium ("Stadium_ID" int PRIMARY KEY, name text);
+    INSERT INTO stadium VALUES (1, 'Main'), (2, 'Side');
+    CREATE TABLE concert ("Concert_ID" int PRIMARY KEY, "Stadium_ID" text REFERENCES stadium("Stadium_ID"),
+                          code text REFERENCES stadium("Stadium_ID"));
+    INSERT INTO concert VALUES (1, '1', '01'), (2, '2', '2');
+    CREATE TABLE ticket (id int, concert_id int REFERENCES concert("Concert_ID"));
+    INSERT INTO ticket VALUES (1, 1), (2, 7);
+  )sql");
+  PgClient client = Connect();
+  const std::string schema = UniquePostgresName("keys");
+  PgLoadOptions options;
+  options.keep_violated_foreign_keys = true;
+  auto report = LoadSqliteIntoPostgres(client, path, schema, options);
+  ASSERT_TRUE(report.ok()) << report.status().ToString();
+  EXPECT_EQ(TypeOf(*report, "concert", "Stadium_ID"), "bigint");
+  EXPECT_EQ(TypeOf(*report, "concert", "code"), "text") << "'01' is not an integer's text: kept as written";
+  EXPECT_TRUE(HasNote(*report, "column concert.Stadium_ID is bigint")) << Join(report->notes, "\n");
+  EXPECT_TRUE(HasNote(*report, "foreign key concert(code) -> stadium(Stadium_ID) skipped"));
+  EXPECT_TRUE(HasNote(*report, "foreign key ticket(concert_id) -> concert(Concert_ID) declared NOT VALID"));
+  EXPECT_EQ(report->foreign_keys, 2);
+  EXPECT_EQ(RunPostgresSql("SELECT string_agg(convalidated::text, ',' ORDER BY convalidated) FROM pg_constraint c "
+                           "JOIN pg_namespace n ON n.oid = c.connamespace WHERE n.nspname = '" + schema +
+                           "' AND c.contype = 'f'"),
+            "false,true");
+  EXPECT_EQ(RunPostgresSql("SELECT sum(\"Stadium_ID\") FROM " + schema + ".concert"), "3");
+
+  // Without the option the violated key is skipped; the option is part of the fingerprint.
+  auto plain = LoadSqliteIntoPostgres(client, path, schema);
+  ASSERT_TRUE(plain.ok());
+  EXPECT_FALSE(plain->up_to_date);
+  EXPECT_EQ(plain->foreign_keys, 1);
+  EXPECT_TRUE(HasNote(*plain, "foreign key ticket(concert_id) -> concert(Concert_ID) skipped"));
+}
+
 TEST(PostgresLoaderTest, SameFileIsNotLoadedAgainAndAChangedFileIsReloaded) {
   TempDir dir;
   const auto path = dir / "small.sqlite";
