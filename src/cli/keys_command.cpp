@@ -1,4 +1,5 @@
-// `dataanalyst keys`: the server's API keys (<data-dir>/server.db).
+// `dataanalyst keys`: the server's API keys, wherever the config puts them (<data-dir>/server.db,
+// or the PostgreSQL its "keys" section names, shared by several servers).
 //
 //   keys create --name N [--datasets a,b] [--admin] [--rate-limit PER_MINUTE]
 //     Makes a key and prints its secret once; only a SHA-256 of it is stored.
@@ -8,6 +9,7 @@
 
 #include "cli/args.h"
 #include "cli/commands.h"
+#include "cli/config_loading.h"
 #include "cli/output.h"
 #include "common/strings.h"
 #include "server/api_keys.h"
@@ -23,7 +25,7 @@ using server::KeyStore;
 
 constexpr const char* kKeysUsage =
     "usage: dataanalyst keys create --name NAME [--datasets a,b] [--admin] [--rate-limit PER_MINUTE] | "
-    "keys [list] | keys revoke NAME   [--data-dir DIR] [--json]";
+    "keys [list] | keys revoke NAME   [--data-dir DIR] [--config FILE] [--json]";
 
 std::string DatasetsText(const ApiKey& key) {
   return key.datasets ? Join(*key.datasets, ",") : "(all)";
@@ -96,9 +98,10 @@ int List(const KeyStore& store, bool as_json) {
   if (as_json) {
     json list = json::array();
     for (const auto& key : *keys) list.push_back(key.ToJson());
-    PrintJson({{"keys", list}});
+    PrintJson({{"keys", list}, {"store", {{"kind", store.kind()}, {"location", store.description()}}}});
     return kExitOk;
   }
+  std::printf("keys in %s\n", store.description().c_str());
   if (keys->empty()) {
     std::printf("no API keys; make one with `dataanalyst keys create --name NAME`\n");
     return kExitOk;
@@ -127,7 +130,7 @@ int Revoke(KeyStore& store, const std::string& name, bool as_json) {
 
 int KeysCommand(const Words& words) {
   FlagSpec spec;
-  spec.with_value = {"data-dir", "name", "datasets", "rate-limit"};
+  spec.with_value = {"data-dir", "config", "name", "datasets", "rate-limit"};
   spec.boolean = {"json", "admin"};
   auto args = Args::Parse(words, spec);
   const bool as_json = args.ok() && args->Has("json");
@@ -140,7 +143,9 @@ int KeysCommand(const Words& words) {
                                        args->Has("rate-limit"));
   if (!valid || stray_flags) return ReportError(Status::InvalidArgument(kKeysUsage), as_json, true);
   const std::filesystem::path data_dir = DatasetStore::ResolveDataDir(args->Get("data-dir"));
-  auto store = KeyStore::Open(data_dir);
+  auto config = LoadOptionalConfig(*args, llm::Environment::Process(), data_dir);
+  if (!config.ok()) return ReportError(config.status(), as_json);
+  auto store = server::OpenKeyStore(data_dir, *config ? (*config)->keys : llm::KeysConfig());
   if (!store.ok()) return ReportError(store.status(), as_json);
   if (create) return Create(**store, *args, data_dir, as_json);
   if (action == "revoke") return Revoke(**store, p[1], as_json);

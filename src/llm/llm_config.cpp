@@ -36,10 +36,11 @@ const std::set<std::string> kConnectionKeys = {"base_url", "api_key_env", "api_v
 const std::set<std::string> kRoleOnlyKeys = {"provider", "model", "max_tokens", "temperature",
                                              "dimensions"};
 const std::set<std::string> kTopKeys = {"providers", "models", "engine_confidence_threshold",
-                                        "privacy_mode", "memory"};
+                                        "privacy_mode", "memory", "keys"};
 const std::set<std::string> kMemoryKeys = {"cache", "similarity_threshold", "ttl_hours", "few_shot", "postgres"};
 const std::set<std::string> kFewShotKeys = {"k", "min_similarity"};
 const std::set<std::string> kPostgresKeys = {"url", "password_env", "schema"};
+const std::set<std::string> kKeysKeys = {"postgres"};
 
 std::string TypeName(const json& v) {
   if (v.is_string()) return "a string";
@@ -254,25 +255,41 @@ class Reader {
       DA_RETURN_IF_ERROR(Integer(*it, "k", "memory.few_shot", 0, 8, out.few_shot_k));
       DA_RETURN_IF_ERROR(Number(*it, "min_similarity", "memory.few_shot", 0, 1, out.few_shot_min_similarity));
     }
-    if (auto it = object.find("postgres"); it != object.end()) DA_RETURN_IF_ERROR(Postgres(*it, out));
+    if (auto it = object.find("postgres"); it != object.end()) {
+      DA_RETURN_IF_ERROR(Postgres(*it, "memory.postgres", out.postgres_url, out.postgres_password_env,
+                                  out.postgres_schema));
+    }
+    return Status::Ok();
+  }
+
+  Status Keys(const json& object, KeysConfig& out) const {
+    DA_RETURN_IF_ERROR(ExpectObject(object, "keys"));
+    DA_RETURN_IF_ERROR(CheckKeys(object, "keys", kKeysKeys));
+    if (auto it = object.find("postgres"); it != object.end()) {
+      DA_RETURN_IF_ERROR(Postgres(*it, "keys.postgres", out.postgres_url, out.postgres_password_env,
+                                  out.postgres_schema));
+    }
     return Status::Ok();
   }
 
   // A password in the URL would sit in a file people share and copy: only from the environment.
-  Status Postgres(const json& object, MemoryConfig& out) const {
-    const std::string path = "memory.postgres";
+  Status Postgres(const json& object, const std::string& path, std::string& url, std::string& password_env,
+                  std::string& schema) const {
     DA_RETURN_IF_ERROR(ExpectObject(object, path));
     DA_RETURN_IF_ERROR(CheckKeys(object, path, kPostgresKeys));
-    DA_RETURN_IF_ERROR(String(object, "url", path, out.postgres_url));
-    DA_RETURN_IF_ERROR(String(object, "schema", path, out.postgres_schema));
-    DA_RETURN_IF_ERROR(String(object, "password_env", path, out.postgres_password_env));
-    if (!out.postgres_password_env.empty() && !IsVariableName(out.postgres_password_env)) {
+    DA_RETURN_IF_ERROR(String(object, "url", path, url));
+    DA_RETURN_IF_ERROR(String(object, "schema", path, schema));
+    DA_RETURN_IF_ERROR(String(object, "password_env", path, password_env));
+    if (!password_env.empty() && !IsVariableName(password_env)) {
       return Error(path + ".password_env", "expected the name of an environment variable");
     }
-    if (out.postgres_url.empty()) return Error(path + ".url", "expected a postgresql:// URL");
-    if (UrlHasPassword(out.postgres_url) || out.postgres_url.find("password=") != std::string::npos) {
+    if (url.empty()) return Error(path + ".url", "expected a postgresql:// URL");
+    if (UrlHasPassword(url) || url.find("password=") != std::string::npos) {
       return Error(path + ".url", "passwords are not read from the config file; name an environment variable "
                                   "with \"password_env\"");
+    }
+    if (schema.empty() || schema.size() > 63) {
+      return Error(path + ".schema", "expected a schema name of 1 to 63 bytes");
     }
     return Status::Ok();
   }
@@ -315,6 +332,7 @@ class Reader {
     DA_RETURN_IF_ERROR(Number(root, "engine_confidence_threshold", "", 0, 1, config.engine_confidence_threshold));
     DA_RETURN_IF_ERROR(Boolean(root, "privacy_mode", "", config.privacy_mode));
     if (root.contains("memory")) DA_RETURN_IF_ERROR(Memory(root["memory"], config.memory));
+    if (root.contains("keys")) DA_RETURN_IF_ERROR(Keys(root["keys"], config.keys));
     return config;
   }
 

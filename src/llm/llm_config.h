@@ -13,7 +13,8 @@
 //     "privacy_mode": false,
 //     "memory": {"cache": true, "similarity_threshold": 0.85, "ttl_hours": 168,
 //                "few_shot": {"k": 3, "min_similarity": 0.5},
-//                "postgres": {"url": "postgresql://app@db.internal/analyst", "password_env": "DA_PG_PASSWORD"}}
+//                "postgres": {"url": "postgresql://app@db.internal/analyst", "password_env": "DA_PG_PASSWORD"}},
+//     "keys": {"postgres": {"url": "postgresql://app@db.internal/analyst", "password_env": "DA_PG_PASSWORD"}}
 //   }
 //
 // Secrets never live in the file: keys come from the environment (OPENAI_API_KEY,
@@ -67,12 +68,22 @@ struct MemoryConfig {
   std::string postgres_schema = "dataanalyst";
 };
 
+// Where the server's API keys live (server/api_keys.h): <data-dir>/server.db unless a PostgreSQL
+// database is named, so several servers share them. Independent of memory.postgres: keys move
+// only when this section says so (a server that shares its memory may still keep its own keys).
+struct KeysConfig {
+  std::string postgres_url;           // empty: server.db; never holds a password
+  std::string postgres_password_env;  // the variable holding the PostgreSQL password
+  std::string postgres_schema = "dataanalyst";
+};
+
 struct LlmConfig {
   std::string origin;  // the file it was read from, for messages
   std::map<ModelRole, ModelConfig> models;  // only the roles the file configures
   double engine_confidence_threshold = 0.7;  // below it, the pipeline asks the LLM
   bool privacy_mode = false;                 // the pipeline sends no data values to the LLM
   MemoryConfig memory;
+  KeysConfig keys;
 
   // The model serving `role`: explanation falls back to chat, chat to sql; embeddings has no
   // fallback. nullptr when none is configured.

@@ -11,6 +11,7 @@
 #include <mutex>
 
 #include "common/postgres.h"
+#include "common/postgres_schema.h"
 #include "common/strings.h"
 
 namespace da::memory {
@@ -24,10 +25,9 @@ static_assert(std::endian::native == std::endian::little, "vectors are stored as
 constexpr int kSchemaVersion = 1;
 constexpr size_t kMaxIdentifierBytes = 63;  // PostgreSQL silently truncates longer names
 
-// "{s}" stands for the quoted schema name. Run in order, in one transaction, when the schema's
-// meta table is missing.
+// "{s}" stands for the quoted schema name. Run in order, in one transaction, when the memory's
+// version row is missing (common/postgres_schema.h; it creates the meta table).
 constexpr const char* kSchema[] = {
-    "CREATE TABLE IF NOT EXISTS {s}.meta(key TEXT PRIMARY KEY, value TEXT NOT NULL)",
     R"sql(CREATE TABLE IF NOT EXISTS {s}.entries(
       id BIGSERIAL PRIMARY KEY,
       dataset TEXT NOT NULL, question TEXT NOT NULL, exact_text TEXT NOT NULL,
@@ -51,18 +51,6 @@ Param P(std::string_view text) { return PgText(text); }
 Param P(int64_t n) { return PgInt(n); }
 Param P(const std::vector<float>& v) {
   return PgBytes(std::string_view(reinterpret_cast<const char*>(v.data()), v.size() * sizeof(float)));
-}
-
-// Replaces every "{s}" in `sql` with the quoted schema name.
-std::string WithSchema(std::string_view sql, const std::string& quoted_schema) {
-  std::string out;
-  size_t pos = 0;
-  for (size_t hit; (hit = sql.find("{s}", pos)) != std::string_view::npos; pos = hit + 3) {
-    out.append(sql.substr(pos, hit - pos));
-    out += quoted_schema;
-  }
-  out.append(sql.substr(pos));
-  return out;
 }
 
 std::string Str(const PGresult* r, int row, int col) { return PgStr(r, row, col); }
@@ -246,7 +234,7 @@ class PostgresMemoryStore final : public MemoryStore {
 
  private:
   Result<PgResult> Exec(std::string_view sql, const std::vector<Param>& params, std::string_view what) {
-    return session_.Exec(WithSchema(sql, schema_), params, what);
+    return session_.Exec(WithPgSchema(sql, schema_), params, what);
   }
 
   Result<std::vector<MemoryEntry>> Select(std::string_view where, const std::vector<Param>& params) {
@@ -264,41 +252,6 @@ class PostgresMemoryStore final : public MemoryStore {
   const std::string schema_;  // quoted
 };
 
-// Creates the tables when the schema's meta table is missing, then checks the version. Runs in
-// the caller's transaction, under an advisory lock, so servers starting together take turns.
-Status CreateOrCheckSchema(PgClient& session, const std::string& schema) {
-  const std::string quoted = QuoteIdentifier(schema);
-  DA_RETURN_IF_ERROR(session.Exec("SELECT pg_advisory_xact_lock(hashtext($1))", {P("dataanalyst memory " + schema)},
-                                  "memory: lock the schema").status());
-  DA_ASSIGN_OR_RETURN(PgResult meta, session.Exec("SELECT to_regclass($1) IS NOT NULL", {P(quoted + ".meta")},
-                                                  "memory: look for the schema"));
-  if (Str(meta.get(), 0, 0) != "t") {
-    // CREATE SCHEMA IF NOT EXISTS needs CREATE on the database even when the schema exists.
-    DA_ASSIGN_OR_RETURN(PgResult ns, session.Exec("SELECT 1 FROM pg_namespace WHERE nspname = $1", {P(schema)},
-                                                  "memory: look for the schema"));
-    if (PQntuples(ns.get()) == 0) {
-      DA_RETURN_IF_ERROR(session.Exec("CREATE SCHEMA " + quoted, {}, "memory: create schema " + quoted).status());
-    }
-    for (const char* ddl : kSchema) {
-      DA_RETURN_IF_ERROR(session.Exec(WithSchema(ddl, quoted), {}, "memory: create tables").status());
-    }
-  }
-  DA_ASSIGN_OR_RETURN(PgResult version, session.Exec(WithSchema("SELECT value FROM {s}.meta WHERE key = $1", quoted),
-                                                     {P("schema_version")}, "memory: read the schema version"));
-  if (PQntuples(version.get()) == 0) {
-    return session.Exec(WithSchema("INSERT INTO {s}.meta(key, value) VALUES ($1, $2)", quoted),
-                        {P("schema_version"), P(std::to_string(kSchemaVersion))}, "memory: write the schema version")
-        .status();
-  }
-  const int found = std::atoi(Str(version.get(), 0, 0).c_str());
-  if (found > kSchemaVersion) {
-    return Status::Unsupported(session.description() + " schema " + quoted +
-                               ": memory written by a newer DataAnalyst (schema version " + std::to_string(found) +
-                               ", this one reads up to " + std::to_string(kSchemaVersion) + ")");
-  }
-  return Status::Ok();
-}
-
 }  // namespace
 
 Result<std::unique_ptr<MemoryStore>> OpenPostgresMemoryStore(const PostgresConnection& conn) {
@@ -310,13 +263,13 @@ Result<std::unique_ptr<MemoryStore>> OpenPostgresMemoryStore(const PostgresConne
   login.password_env = conn.password_env;
   login.connect_timeout_seconds = conn.connect_timeout_seconds;
   DA_ASSIGN_OR_RETURN(PgClient session, PgClient::Connect(login));
-  DA_RETURN_IF_ERROR(session.Begin("memory: begin"));
-  Status status = CreateOrCheckSchema(session, conn.schema);
-  if (!status.ok()) {
-    session.Rollback();
-    return status;
-  }
-  DA_RETURN_IF_ERROR(session.Commit("memory: commit"));
+  PgSchemaSpec spec;
+  spec.component = "memory";
+  spec.schema = conn.schema;
+  spec.version_key = "schema_version";  // the memory's row since its first version
+  spec.version = kSchemaVersion;
+  spec.ddl.assign(std::begin(kSchema), std::end(kSchema));
+  DA_RETURN_IF_ERROR(CreateOrCheckPgSchema(session, spec));
   return std::unique_ptr<MemoryStore>(new PostgresMemoryStore(std::move(session), QuoteIdentifier(conn.schema)));
 }
 

@@ -1,13 +1,13 @@
 // API keys of the server: who may call it, on which datasets, how often.
 //
 // A key's secret is "da_" + 43 characters of base64url (32 random bytes from OpenSSL's
-// RAND_bytes). It is shown once, when the key is made; <data_dir>/server.db keeps only its
-// SHA-256 digest, so a leaked file gives no working key. Keys are named (the name is what logs
-// show) and revoked rather than deleted, so `keys list` still tells who had access.
+// RAND_bytes). It is shown once, when the key is made; the store (<data_dir>/server.db or a
+// shared PostgreSQL) keeps only its SHA-256 digest, so a leaked copy gives no working key. Keys
+// are named (the name is what logs show) and revoked rather than deleted, so `keys list` still
+// tells who had access.
 #pragma once
 
 #include <chrono>
-#include <functional>
 #include <cstdint>
 #include <filesystem>
 #include <memory>
@@ -21,8 +21,8 @@
 
 #include <nlohmann/json.hpp>
 
-#include "common/sqlite.h"
 #include "common/status.h"
+#include "llm/llm_config.h"
 
 namespace da::server {
 
@@ -52,11 +52,15 @@ struct NewKey {
 // kInvalidArgument unless `name` is 1-64 of [A-Za-z0-9_.-].
 Status ValidateKeyName(std::string_view name);
 
+// The keys, wherever they are stored: <data_dir>/server.db (SQLite, KeyStore::Open) or a
+// PostgreSQL schema shared by several servers (server/key_store_postgres.h). Both keep the same
+// contract (tests/server/key_store_contract.h runs one suite against both). Thread-safe: the
+// store's calls take turns on one connection.
 class KeyStore {
  public:
-  // <data_dir>/server.db (SQLite, WAL, created on first use with the data dir). Thread-safe.
+  // <data_dir>/server.db (SQLite, WAL, created on first use with the data dir).
   static Result<std::unique_ptr<KeyStore>> Open(const std::filesystem::path& data_dir);
-  ~KeyStore();
+  virtual ~KeyStore();
 
   // A new key and its secret. Only SHA-256(secret) is stored. kAlreadyExists when an active key
   // has that name; kInvalidArgument for a bad name, a bad or empty dataset list (dataset names
@@ -67,33 +71,56 @@ class KeyStore {
 
   // The active key whose secret is `secret`, else kNotFound with a message that does not echo
   // the secret. Compares SHA-256 digests with CRYPTO_memcmp against every active key (no early
-  // exit on a match). Sees other processes' creates and revokes at the next call: a changed
-  // `PRAGMA data_version` makes it read the keys' generation counter, and only a changed
-  // generation reloads the keys, so history writes by other connections cost one small read.
-  // Records last_used_at at most once a minute per key (best effort: a busy database does not
-  // refuse the request).
+  // exit on a match). Sees other stores' (processes', servers') creates and revokes at the next
+  // call: each call reads the keys' generation counter (SQLite: only when `PRAGMA data_version`
+  // says another connection wrote; PostgreSQL: one indexed read of one row), and only a changed
+  // generation reloads the keys. Records last_used_at at most once a minute per key (best
+  // effort: a busy database does not refuse the request).
   Result<ApiKey> Authenticate(std::string_view secret);
 
- private:
-  struct Active {
+  // Where the keys live, for messages and settings: the server.db path, or
+  // "postgresql://user@host:port/db schema NAME". Never a password.
+  virtual std::string description() const = 0;
+  virtual const char* kind() const = 0;  // "sqlite" or "postgres"
+
+ protected:
+  KeyStore() = default;
+  // Loads the active keys; a backend's Open calls it last.
+  Status Init();
+
+  struct StoredKey {
     ApiKey key;
-    std::string digest;  // SHA-256 of the secret, 32 bytes
+    std::string digest;  // hex SHA-256 of the secret
   };
-  explicit KeyStore(SqliteDb db);
-  Status RefreshLocked();             // reloads active_ when another connection changed the keys
+  // What a backend provides; called one at a time (the store's mutex is held).
+  // Inserts the key and bumps the generation in one transaction; the new id. kAlreadyExists
+  // when an active key has its name.
+  virtual Result<int64_t> InsertKeyLocked(const ApiKey& key, const std::string& digest) = 0;
+  // Marks the active key `name` revoked at `at` and bumps the generation in one transaction;
+  // kNotFound when there is none.
+  virtual Status RevokeKeyLocked(const std::string& name, const std::string& at) = 0;
+  virtual Result<std::vector<ApiKey>> ListKeysLocked() const = 0;  // by name, then id
+  virtual Result<std::vector<StoredKey>> ActiveKeysLocked() const = 0;
+  // The generation as stored now.
+  virtual Result<int64_t> GenerationLocked() const = 0;
+  // The generation when it may have changed since the last call, nullopt when it surely has
+  // not (SQLite: no other connection wrote). Called on every Authenticate: keep it cheap.
+  virtual Result<std::optional<int64_t>> GenerationIfChangedLocked();
+  virtual void TouchLocked(int64_t id, const std::string& at) = 0;  // last_used_at; best effort
+
+ private:
+  Status RefreshLocked();  // reloads active_ when another store changed the keys
   Status ReloadLocked();
-  Result<int64_t> GenerationLocked() const;
-  Status BumpGenerationLocked();
-  void TouchLocked(ApiKey& key);      // last_used_at, at most once a minute per key
-  Status InTransactionLocked(const std::function<Status()>& work);
+  void RecordUseLocked(ApiKey& key);  // last_used_at, at most once a minute per key
 
   mutable std::mutex mu_;
-  SqliteDb db_;
-  SqliteStmt data_version_, generation_, touch_;
-  int64_t data_version_seen_ = -1;
   int64_t generation_seen_ = -1;
-  std::vector<Active> active_;
+  std::vector<StoredKey> active_;
   std::unordered_map<int64_t, std::chrono::steady_clock::time_point> touched_;
 };
+
+// The store `config` names: PostgreSQL when config.postgres_url is set, else
+// <data_dir>/server.db. Memory in PostgreSQL does not move the keys: each has its own section.
+Result<std::unique_ptr<KeyStore>> OpenKeyStore(const std::filesystem::path& data_dir, const llm::KeysConfig& config);
 
 }  // namespace da::server

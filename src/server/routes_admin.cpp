@@ -41,6 +41,7 @@ void Server::Impl::Settings(const httplib::Request&, httplib::Response& res) {
                   {"memory", {{"enabled", options_.memory && memory.cache},
                               {"store", memory.postgres_url.empty() ? "sqlite" : "postgres"},
                               {"similarity_threshold", memory.similarity_threshold}}},
+                  {"keys", {{"store", keys_->kind()}}},
                   {"engine_threshold", config ? config->engine_confidence_threshold : 0.7},
                   {"privacy_mode", config ? config->privacy_mode : false},
                   {"limits", {{"max_rows", options_.limits.max_rows},

@@ -1,5 +1,6 @@
-// API keys against a real <data_dir>/server.db: made, found by secret, revoked (also by another
-// KeyStore on the same file, as another process would), scoped, and never stored in the clear.
+// The KeyStore contract (key_store_contract.h), run here against <data_dir>/server.db; the
+// PostgreSQL backend runs the same suite against a real server (tests/server/postgres/). Then what
+// only the SQLite backend has: the file, its other writers, its version.
 #include "server/api_keys.h"
 
 #include <gtest/gtest.h>
@@ -10,38 +11,21 @@
 #include <thread>
 
 #include "common/sqlite.h"
+#include "key_store_contract.h"
 #include "server/history_store.h"
 #include "test_util.h"
 
-namespace da::server {
+namespace da::server::testing {
 namespace {
 
 using ::da::testing::ReadFile;
 using ::da::testing::TempDir;
 using Code = Status::Code;
 
-class ApiKeysTest : public ::testing::Test {
- protected:
-  std::unique_ptr<KeyStore> OpenStore() {
-    auto store = KeyStore::Open(dir_.path());
-    EXPECT_TRUE(store.ok()) << store.status().ToString();
-    return store.ok() ? std::move(store).value() : nullptr;
-  }
-  std::pair<ApiKey, std::string> Make(KeyStore& store, NewKey key) {
-    auto made = store.Create(key);
-    EXPECT_TRUE(made.ok()) << made.status().ToString();
-    return made.ok() ? std::move(made).value() : std::pair<ApiKey, std::string>{};
-  }
-  static NewKey Named(const std::string& name) {
-    NewKey key;
-    key.name = name;
-    return key;
-  }
-  TempDir dir_;
-};
+// --- The contract ------------------------------------------------------------------------------
 
-TEST_F(ApiKeysTest, ACreatedKeyAuthenticatesByItsSecretUntilRevoked) {
-  auto store = OpenStore();
+TEST_P(KeyStoreContract, ACreatedKeyAuthenticatesByItsSecretUntilRevoked) {
+  auto& store = store_;
   NewKey request = Named("analyst-1.eu");
   request.datasets = std::vector<std::string>{"shop", "sales"};
   request.rate_limit_per_minute = 30;
@@ -73,8 +57,8 @@ TEST_F(ApiKeysTest, ACreatedKeyAuthenticatesByItsSecretUntilRevoked) {
   EXPECT_FALSE(listed->front().last_used_at.empty()) << "last_used_at is stored, not only kept in memory";
 }
 
-TEST_F(ApiKeysTest, TwoSecretsAreDifferentAndEachFindsItsOwnKey) {
-  auto store = OpenStore();
+TEST_P(KeyStoreContract, TwoSecretsAreDifferentAndEachFindsItsOwnKey) {
+  auto& store = store_;
   auto [a, secret_a] = Make(*store, Named("a"));
   auto [b, secret_b] = Make(*store, Named("b"));
   EXPECT_NE(secret_a, secret_b);
@@ -82,8 +66,8 @@ TEST_F(ApiKeysTest, TwoSecretsAreDifferentAndEachFindsItsOwnKey) {
   EXPECT_EQ(store->Authenticate(secret_b)->name, "b");
 }
 
-TEST_F(ApiKeysTest, AnActiveNameIsTakenButARevokedOneCanBeGivenAgain) {
-  auto store = OpenStore();
+TEST_P(KeyStoreContract, AnActiveNameIsTakenButARevokedOneCanBeGivenAgain) {
+  auto& store = store_;
   auto [first, old_secret] = Make(*store, Named("ci"));
   EXPECT_EQ(store->Create(Named("ci")).status().code(), Code::kAlreadyExists);
   ASSERT_TRUE(store->Revoke("ci").ok());
@@ -97,8 +81,8 @@ TEST_F(ApiKeysTest, AnActiveNameIsTakenButARevokedOneCanBeGivenAgain) {
   EXPECT_FALSE((*listed)[1].revoked);
 }
 
-TEST_F(ApiKeysTest, BadNamesDatasetsAndRatesAreInvalidArguments) {
-  auto store = OpenStore();
+TEST_P(KeyStoreContract, BadNamesDatasetsAndRatesAreInvalidArguments) {
+  auto& store = store_;
   for (const std::string& name : std::vector<std::string>{"", "has space", "slash/name", std::string(65, 'k'), "caf\xc3\xa9", "a;b"}) {
     EXPECT_EQ(store->Create(Named(name)).status().code(), Code::kInvalidArgument) << name;
   }
@@ -119,16 +103,16 @@ TEST_F(ApiKeysTest, BadNamesDatasetsAndRatesAreInvalidArguments) {
   EXPECT_EQ(made->first.rate_limit_per_minute, 0);
 }
 
-TEST_F(ApiKeysTest, RepeatedDatasetNamesAreKeptOnce) {
-  auto store = OpenStore();
+TEST_P(KeyStoreContract, RepeatedDatasetNamesAreKeptOnce) {
+  auto& store = store_;
   NewKey request = Named("x");
   request.datasets = std::vector<std::string>{"b", "a", "b"};
   auto [key, secret] = Make(*store, request);
   EXPECT_EQ(key.datasets, (std::vector<std::string>{"b", "a"}));
 }
 
-TEST_F(ApiKeysTest, WrongEmptyAndNearMissSecretsAreRefusedWithoutEchoingThem) {
-  auto store = OpenStore();
+TEST_P(KeyStoreContract, WrongEmptyAndNearMissSecretsAreRefusedWithoutEchoingThem) {
+  auto& store = store_;
   auto [key, secret] = Make(*store, Named("k"));
   std::string flipped = secret;
   flipped.back() = flipped.back() == 'A' ? 'B' : 'A';
@@ -156,7 +140,7 @@ TEST_F(ApiKeysTest, WrongEmptyAndNearMissSecretsAreRefusedWithoutEchoingThem) {
   EXPECT_TRUE(store->Authenticate(secret).ok());
 }
 
-TEST_F(ApiKeysTest, ARevokeByAnotherStoreIsSeenAtTheNextAuthenticate) {
+TEST_P(KeyStoreContract, ARevokeByAnotherStoreIsSeenAtTheNextAuthenticate) {
   auto server = OpenStore();   // the serving process
   auto cli = OpenStore();      // `dataanalyst keys ...` in another process
   auto [key, secret] = Make(*cli, Named("shared"));
@@ -167,7 +151,128 @@ TEST_F(ApiKeysTest, ARevokeByAnotherStoreIsSeenAtTheNextAuthenticate) {
   EXPECT_EQ(server->Authenticate(new_secret)->id, again.id);
 }
 
-TEST_F(ApiKeysTest, OtherWritesToServerDbDoNotDisturbAuthentication) {
+TEST_P(KeyStoreContract, JsonHasTheContractFieldsAndNoSecret) {
+  auto& store = store_;
+  NewKey request = Named("ops");
+  request.admin = true;
+  auto [key, secret] = Make(*store, request);
+  const nlohmann::json j = key.ToJson();
+  EXPECT_EQ(j.size(), 7u) << j.dump();
+  for (const char* field : {"name", "admin", "datasets", "rate_limit_per_minute", "created_at", "last_used_at",
+                            "revoked"}) {
+    EXPECT_TRUE(j.contains(field)) << field;
+  }
+  EXPECT_TRUE(j["datasets"].is_null());
+  EXPECT_TRUE(j["rate_limit_per_minute"].is_null());
+  EXPECT_EQ(j["admin"], true);
+  EXPECT_EQ(j.dump().find(secret.substr(3)), std::string::npos);
+  ApiKey scoped = key;
+  scoped.datasets = std::vector<std::string>{"shop"};
+  scoped.rate_limit_per_minute = 0;
+  EXPECT_EQ(scoped.ToJson()["datasets"], nlohmann::json::array({"shop"}));
+  EXPECT_EQ(scoped.ToJson()["rate_limit_per_minute"], 0);
+}
+
+TEST_P(KeyStoreContract, ConcurrentAuthenticationsWhileKeysChange) {
+  auto& store = store_;
+  auto [key, secret] = Make(*store, Named("steady"));
+  std::atomic<int> failures{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 4; ++t) {
+    threads.emplace_back([&] {
+      for (int i = 0; i < 300; ++i) {
+        if (!store->Authenticate(secret).ok()) ++failures;
+      }
+    });
+  }
+  auto other = OpenStore();
+  for (int i = 0; i < 10; ++i) {
+    ASSERT_TRUE(other->Create(Named("tmp" + std::to_string(i))).ok());
+    ASSERT_TRUE(other->Revoke("tmp" + std::to_string(i)).ok());
+  }
+  for (auto& t : threads) t.join();
+  EXPECT_EQ(failures.load(), 0);
+}
+
+TEST_P(KeyStoreContract, ListIsByNameThenAgeWithEveryField) {
+  NewKey scoped = Named("b");
+  scoped.datasets = std::vector<std::string>{"shop"};
+  scoped.rate_limit_per_minute = 0;
+  Make(*store_, scoped);
+  NewKey admin = Named("a");
+  admin.admin = true;
+  Make(*store_, admin);
+  ASSERT_TRUE(store_->Revoke("b").ok());
+  Make(*store_, Named("b"));
+  auto listed = OpenStore()->List();
+  ASSERT_TRUE(listed.ok()) << listed.status().ToString();
+  ASSERT_EQ(listed->size(), 3u);
+  EXPECT_EQ((*listed)[0].name, "a");
+  EXPECT_TRUE((*listed)[0].admin);
+  EXPECT_EQ((*listed)[0].datasets, std::nullopt);
+  EXPECT_EQ((*listed)[0].rate_limit_per_minute, std::nullopt);
+  EXPECT_EQ((*listed)[1].name, "b");
+  EXPECT_TRUE((*listed)[1].revoked);
+  EXPECT_EQ((*listed)[1].datasets, (std::vector<std::string>{"shop"}));
+  EXPECT_EQ((*listed)[1].rate_limit_per_minute, 0);
+  EXPECT_EQ((*listed)[2].name, "b");
+  EXPECT_FALSE((*listed)[2].revoked);
+  EXPECT_LT((*listed)[1].id, (*listed)[2].id);
+}
+
+TEST_P(KeyStoreContract, AKeyMadeByAnotherStoreWorksWithItsScopeAndRate) {
+  auto other = OpenStore();
+  NewKey request = Named("elsewhere");
+  request.datasets = std::vector<std::string>{"shop"};
+  request.rate_limit_per_minute = 7;
+  auto [key, secret] = Make(*other, request);
+  auto found = store_->Authenticate(secret);
+  ASSERT_TRUE(found.ok()) << found.status().ToString();
+  EXPECT_EQ(found->id, key.id);
+  EXPECT_TRUE(found->CanSee("shop"));
+  EXPECT_FALSE(found->CanSee("hr"));
+  EXPECT_EQ(found->rate_limit_per_minute, 7);
+  EXPECT_EQ(other->Create(Named("elsewhere")).status().code(), Code::kAlreadyExists)
+      << "names are unique across stores, not per store";
+  EXPECT_EQ(store_->Create(Named("elsewhere")).status().code(), Code::kAlreadyExists);
+}
+
+TEST_P(KeyStoreContract, DescriptionSaysWhereTheKeysAre) {
+  EXPECT_FALSE(store_->description().empty());
+  EXPECT_EQ(std::string(store_->kind()), GetParam().name);
+}
+
+// A fresh data directory per test; every store of a test opens the same server.db.
+INSTANTIATE_TEST_SUITE_P(Sqlite, KeyStoreContract,
+                         ::testing::Values(KeyStoreBackend{"sqlite", [] {
+                           auto dir = std::make_shared<TempDir>();
+                           return KeyStoreOpener([dir] { return KeyStore::Open(dir->path()); });
+                         }}),
+                         BackendName);
+
+// --- What only server.db has --------------------------------------------------------------------
+
+class SqliteKeyStoreTest : public ::testing::Test {
+ protected:
+  std::unique_ptr<KeyStore> OpenStore() {
+    auto store = KeyStore::Open(dir_.path());
+    EXPECT_TRUE(store.ok()) << store.status().ToString();
+    return store.ok() ? std::move(store).value() : nullptr;
+  }
+  std::pair<ApiKey, std::string> Make(KeyStore& store, NewKey key) {
+    auto made = store.Create(key);
+    EXPECT_TRUE(made.ok()) << made.status().ToString();
+    return made.ok() ? std::move(made).value() : std::pair<ApiKey, std::string>{};
+  }
+  static NewKey Named(const std::string& name) {
+    NewKey key;
+    key.name = name;
+    return key;
+  }
+  TempDir dir_;
+};
+
+TEST_F(SqliteKeyStoreTest, OtherWritesToServerDbDoNotDisturbAuthentication) {
   auto keys = OpenStore();
   auto history = HistoryStore::Open(dir_.path());
   ASSERT_TRUE(history.ok());
@@ -184,7 +289,7 @@ TEST_F(ApiKeysTest, OtherWritesToServerDbDoNotDisturbAuthentication) {
   }
 }
 
-TEST_F(ApiKeysTest, TheSecretIsStoredNowhereInServerDb) {
+TEST_F(SqliteKeyStoreTest, TheSecretIsStoredNowhereInServerDb) {
   std::vector<std::string> secrets;
   {
     auto store = OpenStore();
@@ -207,7 +312,7 @@ TEST_F(ApiKeysTest, TheSecretIsStoredNowhereInServerDb) {
   EXPECT_EQ(reopened->Authenticate(secrets[2])->name, "c");
 }
 
-TEST_F(ApiKeysTest, ScopesLimitEveryKeyWithDatasetsAdminsToo) {
+TEST(ApiKeyTest, ScopesLimitEveryKeyWithDatasetsAdminsToo) {
   ApiKey all;
   EXPECT_TRUE(all.CanSee("shop"));
   EXPECT_TRUE(all.CanSee("anything"));
@@ -226,50 +331,7 @@ TEST_F(ApiKeysTest, ScopesLimitEveryKeyWithDatasetsAdminsToo) {
   EXPECT_FALSE(none.CanSee("shop"));
 }
 
-TEST_F(ApiKeysTest, JsonHasTheContractFieldsAndNoSecret) {
-  auto store = OpenStore();
-  NewKey request = Named("ops");
-  request.admin = true;
-  auto [key, secret] = Make(*store, request);
-  const nlohmann::json j = key.ToJson();
-  EXPECT_EQ(j.size(), 7u) << j.dump();
-  for (const char* field : {"name", "admin", "datasets", "rate_limit_per_minute", "created_at", "last_used_at",
-                            "revoked"}) {
-    EXPECT_TRUE(j.contains(field)) << field;
-  }
-  EXPECT_TRUE(j["datasets"].is_null());
-  EXPECT_TRUE(j["rate_limit_per_minute"].is_null());
-  EXPECT_EQ(j["admin"], true);
-  EXPECT_EQ(j.dump().find(secret.substr(3)), std::string::npos);
-  ApiKey scoped = key;
-  scoped.datasets = std::vector<std::string>{"shop"};
-  scoped.rate_limit_per_minute = 0;
-  EXPECT_EQ(scoped.ToJson()["datasets"], nlohmann::json::array({"shop"}));
-  EXPECT_EQ(scoped.ToJson()["rate_limit_per_minute"], 0);
-}
-
-TEST_F(ApiKeysTest, ConcurrentAuthenticationsWhileKeysChange) {
-  auto store = OpenStore();
-  auto [key, secret] = Make(*store, Named("steady"));
-  std::atomic<int> failures{0};
-  std::vector<std::thread> threads;
-  for (int t = 0; t < 4; ++t) {
-    threads.emplace_back([&] {
-      for (int i = 0; i < 300; ++i) {
-        if (!store->Authenticate(secret).ok()) ++failures;
-      }
-    });
-  }
-  auto other = OpenStore();
-  for (int i = 0; i < 10; ++i) {
-    ASSERT_TRUE(other->Create(Named("tmp" + std::to_string(i))).ok());
-    ASSERT_TRUE(other->Revoke("tmp" + std::to_string(i)).ok());
-  }
-  for (auto& t : threads) t.join();
-  EXPECT_EQ(failures.load(), 0);
-}
-
-TEST_F(ApiKeysTest, AServerDbFromANewerVersionIsRefused) {
+TEST_F(SqliteKeyStoreTest, AServerDbFromANewerVersionIsRefused) {
   { OpenStore(); }
   {
     auto db = OpenSqlite(dir_.path() / "server.db", OpenMode::kReadWriteCreate);
@@ -280,7 +342,7 @@ TEST_F(ApiKeysTest, AServerDbFromANewerVersionIsRefused) {
   EXPECT_EQ(store.status().code(), Code::kUnsupported);
 }
 
-TEST_F(ApiKeysTest, OpenCreatesTheDataDirectory) {
+TEST_F(SqliteKeyStoreTest, OpenCreatesTheDataDirectory) {
   auto store = KeyStore::Open(dir_.path() / "not" / "yet");
   ASSERT_TRUE(store.ok()) << store.status().ToString();
   EXPECT_TRUE(std::filesystem::exists(dir_.path() / "not" / "yet" / "server.db"));
@@ -290,4 +352,4 @@ TEST_F(ApiKeysTest, OpenCreatesTheDataDirectory) {
 }
 
 }  // namespace
-}  // namespace da::server
+}  // namespace da::server::testing
