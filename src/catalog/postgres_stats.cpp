@@ -233,7 +233,7 @@ void ColumnFromPgStats(const PGresult* r, int row, double total, size_t column,
   for (const auto* list : {&mcv, &bounds})
     for (const auto& v : *list)
       if (v) seen.push_back(StatValue(col->type, *v));
-  if (!seen.empty()) {
+  if (!seen.empty() && col->declared_type != "money") {  // money prints with its locale's symbols
     col->min = *std::min_element(seen.begin(), seen.end(), ValueLess);
     col->max = *std::max_element(seen.begin(), seen.end(), ValueLess);
   }
