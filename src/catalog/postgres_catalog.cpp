@@ -70,7 +70,8 @@ Result<std::vector<Listed>> ListRedshiftRelations(PgCatalogSession& session, con
       PgResult r,
       session.Query("SELECT t.table_name, CASE t.table_type WHEN 'VIEW' THEN 'v' WHEN 'EXTERNAL TABLE' THEN 'e' "
                     "ELSE 'r' END, coalesce(t.remarks, ''), "
-                    "has_table_privilege(quote_ident(t.table_schema) || '.' || quote_ident(t.table_name), 'SELECT') "
+                    "CASE WHEN t.table_type = 'EXTERNAL TABLE' THEN true ELSE "
+                    "has_table_privilege(quote_ident(t.table_schema) || '.' || quote_ident(t.table_name), 'SELECT') END "
                     "FROM svv_tables t WHERE t.table_schema = $1 ORDER BY t.table_name",
                     {PgText(schema)}, "catalog: list tables"));
   std::vector<Listed> out;

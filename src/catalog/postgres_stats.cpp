@@ -14,7 +14,9 @@ namespace da {
 
 namespace {
 
+// Rows per FETCH (Redshift allows at most 1,000 on a single-node cluster).
 constexpr int kFetchRows = 10000;
+constexpr int kRedshiftFetchRows = 1000;
 // The smallest space a heap row takes (tuple header + line pointer): a table of S bytes holds
 // at most S / kMinRowBytes rows, so a small table is read whole without asking how many.
 constexpr int64_t kMinRowBytes = 28;
@@ -100,11 +102,12 @@ Status ScanRows(PgCatalogSession& session, const TableInfo& table, const std::st
   }
   select += " FROM " + source + " LIMIT " + std::to_string(max_rows + 1);
   const std::string what = "catalog: read " + table.name;
-  DA_RETURN_IF_ERROR(session.Query("DECLARE da_scan NO SCROLL CURSOR FOR " + select, what).status());
+  DA_RETURN_IF_ERROR(session.Query("DECLARE da_scan CURSOR FOR " + select, what).status());
   out->rows = 0;
   out->more = false;
+  const int fetch_rows = session.redshift() ? kRedshiftFetchRows : kFetchRows;
   for (;;) {
-    DA_ASSIGN_OR_RETURN(PgResult batch, session.Query("FETCH FORWARD " + std::to_string(kFetchRows) + " FROM da_scan", what));
+    DA_ASSIGN_OR_RETURN(PgResult batch, session.Query("FETCH FORWARD " + std::to_string(fetch_rows) + " FROM da_scan", what));
     const int n = PQntuples(batch.get());
     for (int r = 0; r < n; ++r) {
       if (out->rows == max_rows) {
@@ -123,7 +126,7 @@ Status ScanRows(PgCatalogSession& session, const TableInfo& table, const std::st
       }
       ++out->rows;
     }
-    if (n < kFetchRows || out->more) break;
+    if (n < fetch_rows || out->more) break;
   }
   return session.Query("CLOSE da_scan", what).status();
 }
