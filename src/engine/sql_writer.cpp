@@ -123,7 +123,7 @@ class Writer {
     return c;
   }
 
-  // PostgreSQL/Redshift: every shown column of a grouped (or aggregated) query is grouped;
+  // PostgreSQL/Redshift: every shown column of a grouped (or aggregated) query is grouped or min();
   // ordering by a column that is not grouped orders by its min (ascending) or max (descending);
   // SELECT DISTINCT ordered by a column it does not show becomes a GROUP BY of what it shows.
   Clauses StrictClauses() {
@@ -157,9 +157,16 @@ class Writer {
       }
     }
     if (aggregated) {
+      // A shown column determined by a grouped primary key is grouped too (same groups); any
+      // other shows one of its group's values, as SQLite's bare column does: min().
       for (size_t i = 0; i < plan_.select.size(); ++i) {
         const SelectItem& s = plan_.select[i];
-        if (s.agg == Agg::kNone && s.col.column >= 0 && !Contains(c.group, c.select_exprs[i])) c.group.push_back(c.select_exprs[i]);
+        if (s.agg != Agg::kNone || s.col.column < 0 || Contains(c.group, c.select_exprs[i])) continue;
+        if (KeyGrouped(s.col.table) || c.group.empty()) {
+          c.group.push_back(c.select_exprs[i]);
+        } else {
+          c.select[i] = "min(" + c.select_exprs[i] + ") AS " + ColumnName(s.col);
+        }
       }
     }
     for (const OrderItem& it : plan_.order_by) {
@@ -172,6 +179,14 @@ class Writer {
       c.order.push_back(e + OrderDirection(d_, it.desc));
     }
     return c;
+  }
+
+  // Whether the plan groups by a primary-key column of `table` (without a time bucket).
+  bool KeyGrouped(int table) const {
+    if (plan_.group_part != TimePart::kNone) return false;
+    return std::any_of(plan_.group_by.begin(), plan_.group_by.end(), [&](const ColRef& g) {
+      return g.table == table && g.column >= 0 && schema_.Info(g.table, g.column).is_primary_key;
+    });
   }
 
   void Need(const ColRef& c, std::vector<int>* tables) {

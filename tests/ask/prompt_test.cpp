@@ -52,6 +52,35 @@ TEST(PromptTest, PostgresDialectNotes) {
   EXPECT_TRUE(Has(r.system, "DuckDB: use only standard SQL functions that DuckDB supports."));
 }
 
+TEST(PromptTest, DialectsByNameOrKind) {
+  SqlPromptInput in;
+  in.question = "q";
+  in.schema = kSchema;
+  in.dialect = "postgres";  // a dataset kind reads as its dialect, named properly
+  llm::ChatRequest r = BuildSqlPrompt(in);
+  EXPECT_TRUE(Has(r.system, "You write PostgreSQL SQL"));
+  EXPECT_TRUE(Has(r.system, "use ILIKE"));
+  EXPECT_TRUE(Has(r.system, "NULLS LAST"));
+  EXPECT_TRUE(Has(r.system, "GROUP BY"));
+
+  in.dialect = "redshift";
+  r = BuildSqlPrompt(in);
+  EXPECT_TRUE(Has(r.system, "You write Amazon Redshift SQL"));
+  EXPECT_TRUE(Has(r.system, "LISTAGG"));
+  EXPECT_TRUE(Has(r.system, "DATEADD"));
+  EXPECT_TRUE(Has(r.system, "GETDATE()"));
+  EXPECT_TRUE(Has(r.system, "AVG(CAST(col AS DOUBLE PRECISION))"));
+  EXPECT_TRUE(Has(r.system, "no GENERATE_SERIES"));
+  EXPECT_FALSE(Has(r.system, "strftime"));
+  EXPECT_FALSE(Has(r.system, "STRING_AGG(")) << "Redshift has no STRING_AGG";
+  EXPECT_EQ(r.system, BuildRepairPrompt("q", "SELECT 1", "e", kSchema, "Amazon Redshift", 1).system);
+
+  in.dialect = "SQLite";
+  r = BuildSqlPrompt(in);
+  EXPECT_TRUE(Has(r.system, "strftime('%Y', col)"));
+  EXPECT_FALSE(Has(r.system, "ILIKE"));
+}
+
 TEST(PromptTest, ExamplesGoInTheSystemPrompt) {
   SqlPromptInput in;
   in.question = "Singers from Spain?";

@@ -190,6 +190,29 @@ TEST_F(SchemaContextTest, DialectIsNamedAndPostgresQuotesCapitals) {
   EXPECT_TRUE(Has(SchemaContext(c, db_.values(), "q", options), "  Day DATE"));
 }
 
+TEST_F(SchemaContextTest, NamesAreQuotedAsEachDialectMustWriteThem) {
+  Catalog& c = db_.catalog();
+  Column(Table(c, "weather"), "day").name = "order";  // reserved everywhere
+  SchemaContextOptions options;
+  for (const char* d : {"SQLite", "postgres", "redshift"}) {
+    options.dialect = d;
+    EXPECT_TRUE(Has(SchemaContext(c, db_.values(), "q", options), "  \"order\" DATE")) << d;
+  }
+  Column(Table(c, "weather"), "order").name = "tag";  // reserved in Redshift only
+  options.dialect = "postgres";
+  std::string text = SchemaContext(c, db_.values(), "q", options);
+  EXPECT_TRUE(text.starts_with("Dialect: PostgreSQL\n"));
+  EXPECT_TRUE(Has(text, "  tag DATE")) << text;
+  options.dialect = "redshift";
+  text = SchemaContext(c, db_.values(), "q", options);
+  EXPECT_TRUE(text.starts_with("Dialect: Amazon Redshift\n"));
+  EXPECT_TRUE(Has(text, "  \"tag\" DATE")) << text;
+  options.dialect = "DuckDB";  // unknown: named as given, quoted as SQLite quotes
+  text = SchemaContext(c, db_.values(), "q", options);
+  EXPECT_TRUE(text.starts_with("Dialect: DuckDB\n"));
+  EXPECT_TRUE(Has(text, "  tag DATE")) << text;
+}
+
 TEST(SchemaContextStandaloneTest, NoValueIndexAndEmptyCatalog) {
   ProfiledDb db(kRetailScript);
   ASSERT_TRUE(db.ok()) << db.error();

@@ -137,6 +137,28 @@ TEST_F(ValueNormalizerTest, LikePatternsKeepTheirWildcards) {
   EXPECT_TRUE(Normalize("SELECT * FROM stores WHERE city LIKE 'N_y%rk'").replacements.empty());
 }
 
+TEST_F(ValueNormalizerTest, PostgresLikeIsCaseSensitiveAndIlikeIsNot) {
+  auto normalize = [&](const std::string& sql) { return NormalizeValues(sql, db_.catalog(), db_.values(), SqlDialect::kPostgres); };
+  // PostgreSQL's LIKE matches case exactly: a wrongly-cased pattern finds nothing, so it is fixed.
+  NormalizationResult r = normalize("SELECT * FROM stores WHERE city LIKE 'new york'");
+  EXPECT_EQ(r.sql, "SELECT * FROM stores WHERE city LIKE 'New York'");
+  ASSERT_EQ(r.replacements.size(), 1u);
+  EXPECT_EQ(r.replacements[0].to, "New York");
+  // ILIKE ignores case in every dialect: the pattern already matches and stays.
+  EXPECT_TRUE(normalize("SELECT * FROM stores WHERE city ILIKE '%york%'").replacements.empty());
+  EXPECT_TRUE(normalize("SELECT * FROM stores WHERE city NOT ILIKE 'new york'").replacements.empty());
+  EXPECT_TRUE(Normalize("SELECT * FROM stores WHERE city ILIKE 'new york'").replacements.empty());
+  // A typo under ILIKE is still fixed.
+  EXPECT_EQ(normalize("SELECT * FROM stores WHERE city ILIKE '%Ney York%'").sql,
+            "SELECT * FROM stores WHERE city ILIKE '%New York%'");
+  std::vector<LiteralFilter> filters = FindLiteralFilters("SELECT * FROM stores WHERE city ILIKE 'x'", db_.catalog());
+  ASSERT_EQ(filters.size(), 1u);
+  EXPECT_EQ(filters[0].kind, LiteralFilter::Kind::kLike);
+  EXPECT_TRUE(filters[0].ignore_case);
+  EXPECT_TRUE(FindLiteralFilters("SELECT * FROM stores WHERE city LIKE 'x'", db_.catalog())[0].ignore_case);
+  EXPECT_FALSE(FindLiteralFilters("SELECT * FROM stores WHERE city LIKE 'x'", db_.catalog(), SqlDialect::kPostgres)[0].ignore_case);
+}
+
 TEST_F(ValueNormalizerTest, NothingToFix) {
   for (const char* sql : {
            "SELECT * FROM stores WHERE city = 'New York'",             // stored as written
