@@ -316,14 +316,11 @@ std::string Percent(double p) {
 }
 
 // How many rows a stored relation holds: the estimate of the last ANALYZE, else count(*) when
-// it is small enough, else an estimate from the rows on a sample of its pages. `exact` says
-// whether it is a count.
+// it is small enough, else an estimate from the rows on a sample of its pages.
 Result<double> StoredRowCount(PgCatalogSession& session, const PgRelation& rel, const std::string& source,
-                              bool* exact, std::vector<std::string>* warnings) {
-  *exact = false;
+                              std::vector<std::string>* warnings) {
   if (rel.reltuples > 0) return rel.reltuples;
   if (session.redshift() || rel.size_bytes < kExactCountMaxBytes) {
-    *exact = true;
     DA_ASSIGN_OR_RETURN(int64_t rows, CountRows(session, source, rel.name));
     return static_cast<double>(rows);
   }
@@ -355,10 +352,9 @@ Status ReadStoredStatistics(PgCatalogSession& session, const PostgresCatalogOpti
                             const std::string& source, TableInfo* table, PendingValues* values,
                             std::vector<std::string>* warnings) {
   const bool small_by_size = rel.size_bytes >= 0 && rel.size_bytes / kMinRowBytes <= options.sample_rows;
-  bool exact = false;
   double total = 0;
   if (!small_by_size) {
-    DA_ASSIGN_OR_RETURN(total, StoredRowCount(session, rel, source, &exact, warnings));
+    DA_ASSIGN_OR_RETURN(total, StoredRowCount(session, rel, source, warnings));
   }
   Sample sample;
   if (small_by_size || total <= static_cast<double>(options.sample_rows)) {

@@ -26,7 +26,6 @@ struct PgRelation {
   double reltuples = -1;    // row estimate; < 0 unknown (never analysed, or not a stored relation)
   int64_t size_bytes = -1;  // on-disk size (PostgreSQL; partitions summed); < 0 unknown
   std::string comment;
-  std::vector<std::string> column_types;  // declared type per column (Redshift's own names)
 };
 
 // Above this size a never-analysed table is not counted with count(*): its rows are estimated

@@ -17,6 +17,12 @@ using da::testing::RunPostgresSql;
 using da::testing::TestPostgresConninfo;
 using da::testing::UniquePostgresName;
 
+PgLogin Login(const std::string& conninfo) {
+  PgLogin login;
+  login.conninfo = conninfo;
+  return login;
+}
+
 constexpr const char* kReaderPasswordVar = "DA_TEST_CATALOG_READER_PASSWORD";
 constexpr const char* kReaderPassword = "s3cret-Reader-pw";
 
@@ -84,7 +90,7 @@ class PostgresCatalogTest : public ::testing::Test {
     other_schema_ = UniquePostgresName("elsewhere");
     reader_ = UniquePostgresName("reader");
     RunPostgresSql(SchemaSql(schema_, other_schema_, reader_));
-    auto client = PgClient::Connect(PgLogin{TestPostgresConninfo()});
+    auto client = PgClient::Connect(Login(TestPostgresConninfo()));
     ASSERT_TRUE(client.ok()) << client.status().ToString();
     PostgresCatalogOptions options;
     options.dataset = "shop";
@@ -281,7 +287,7 @@ TEST_F(PostgresCatalogTest, TextValuesLandInTheValueIndex) {
 
 TEST_F(PostgresCatalogTest, TableWithoutPrivilegeIsSkippedWithAWarning) {
   setenv(kReaderPasswordVar, kReaderPassword, 1);
-  PgLogin login{da::testing::WithPostgresOptions(TestPostgresConninfo(), "user=" + reader_)};
+  PgLogin login = Login(da::testing::WithPostgresOptions(TestPostgresConninfo(), "user=" + reader_));
   login.password_env = kReaderPasswordVar;
   auto client = PgClient::Connect(login);
   ASSERT_TRUE(client.ok()) << client.status().ToString();
@@ -313,7 +319,7 @@ TEST_F(PostgresCatalogTest, TableWithoutPrivilegeIsSkippedWithAWarning) {
 }
 
 TEST_F(PostgresCatalogTest, MissingSchemaNamesTheSchemasThere) {
-  auto client = PgClient::Connect(PgLogin{TestPostgresConninfo()});
+  auto client = PgClient::Connect(Login(TestPostgresConninfo()));
   ASSERT_TRUE(client.ok());
   PostgresCatalogOptions options;
   options.schema = "no_such_schema";
@@ -331,7 +337,7 @@ TEST_F(PostgresCatalogTest, MissingSchemaNamesTheSchemasThere) {
 TEST_F(PostgresCatalogTest, EmptySchemaIsAnError) {
   const std::string empty = UniquePostgresName("empty");
   RunPostgresSql("CREATE SCHEMA " + empty);
-  auto client = PgClient::Connect(PgLogin{TestPostgresConninfo()});
+  auto client = PgClient::Connect(Login(TestPostgresConninfo()));
   ASSERT_TRUE(client.ok());
   PostgresCatalogOptions options;
   options.schema = empty;
@@ -347,7 +353,7 @@ TEST_F(PostgresCatalogTest, SlowViewTimesOutWithAWarning) {
   const std::string s = UniquePostgresName("slow");
   RunPostgresSql("CREATE SCHEMA " + s + "; CREATE TABLE " + s + ".t (x int); INSERT INTO " + s +
                  ".t VALUES (1), (2); CREATE VIEW " + s + ".v AS SELECT x, pg_sleep(1)::text AS s FROM " + s + ".t");
-  auto client = PgClient::Connect(PgLogin{TestPostgresConninfo()});
+  auto client = PgClient::Connect(Login(TestPostgresConninfo()));
   ASSERT_TRUE(client.ok());
   PostgresCatalogOptions options;
   options.schema = s;
@@ -398,7 +404,7 @@ TEST_F(PostgresCatalogTest, RedshiftBranchOnPostgresStandIns) {
       "CREATE VIEW arena_events AS SELECT e.eventid FROM event e JOIN venue v USING (venueid)"
       "  WHERE v.venuename = 'Arena';");
   auto client = PgClient::Connect(
-      PgLogin{da::testing::WithPostgresOptions(TestPostgresConninfo(), "options='-csearch_path=" + fake + "'")});
+      Login(da::testing::WithPostgresOptions(TestPostgresConninfo(), "options='-csearch_path=" + fake + "'")));
   ASSERT_TRUE(client.ok()) << client.status().ToString();
   PostgresCatalogOptions options;
   options.schema = s;
@@ -437,7 +443,7 @@ TEST_F(PostgresCatalogTest, HugeNeverAnalysedTableIsEstimatedWithAWarning) {
   RunPostgresSql("CREATE SCHEMA " + s + "; CREATE TABLE " + s + ".wide (id int, pad text) WITH (autovacuum_enabled = false);"
                  "INSERT INTO " + s + ".wide SELECT g, repeat('x', 100) FROM generate_series(1, 450000) g;");
   ASSERT_GT(std::stoll(RunPostgresSql("SELECT pg_relation_size('" + s + ".wide')")), kExactCountMaxBytes);
-  auto client = PgClient::Connect(PgLogin{TestPostgresConninfo()});
+  auto client = PgClient::Connect(Login(TestPostgresConninfo()));
   ASSERT_TRUE(client.ok());
   PostgresCatalogOptions options;
   options.schema = s;
@@ -464,7 +470,7 @@ TEST_F(PostgresCatalogTest, HundredTables) {
            " FROM generate_series(1, 1000) g;";
   }
   RunPostgresSql(sql);
-  auto client = PgClient::Connect(PgLogin{TestPostgresConninfo()});
+  auto client = PgClient::Connect(Login(TestPostgresConninfo()));
   ASSERT_TRUE(client.ok());
   PostgresCatalogOptions options;
   options.schema = s;
