@@ -2,6 +2,9 @@
 // quoted schema name, the same columns as in server.db.
 #include "server/key_store_postgres.h"
 
+#include <cstdlib>
+#include <functional>
+
 #include "common/postgres_schema.h"
 #include "common/strings.h"
 #include "server/key_store_internal.h"

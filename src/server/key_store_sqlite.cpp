@@ -1,6 +1,9 @@
 // The SQLite backend of KeyStore: the api_keys table of <data_dir>/server.db.
 #include <sqlite3.h>
 
+#include <cstdlib>
+#include <functional>
+
 #include "common/sqlite.h"
 #include "server/api_keys.h"
 #include "server/key_store_internal.h"

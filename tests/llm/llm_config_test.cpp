@@ -249,5 +249,56 @@ TEST(LlmConfigMemoryTest, PostgresPasswordsAreNeverReadFromTheFile) {
   }
 }
 
+TEST(LlmConfigKeysTest, ReadsTheKeysSectionApartFromTheMemory) {
+  auto config = ParseLlmConfig(R"({"keys": {"postgres": {"url": "postgresql://app@db.internal:5432/analyst",
+      "password_env": "DA_PG_PASSWORD", "schema": "shared_keys"}}})", "config.json");
+  ASSERT_TRUE(config.ok()) << config.status().ToString();
+  EXPECT_EQ(config->keys.postgres_url, "postgresql://app@db.internal:5432/analyst");
+  EXPECT_EQ(config->keys.postgres_password_env, "DA_PG_PASSWORD");
+  EXPECT_EQ(config->keys.postgres_schema, "shared_keys");
+  EXPECT_TRUE(config->memory.postgres_url.empty()) << "keys in PostgreSQL do not move the memory";
+
+  auto memory_only = ParseLlmConfig(R"({"memory": {"postgres": {"url": "postgresql://app@db/analyst"}}})", "c.json");
+  ASSERT_TRUE(memory_only.ok());
+  EXPECT_TRUE(memory_only->keys.postgres_url.empty()) << "nor does memory in PostgreSQL move the keys";
+  EXPECT_EQ(memory_only->keys.postgres_schema, "dataanalyst");
+
+  auto empty = ParseLlmConfig(R"({"keys": {}})", "c.json");
+  ASSERT_TRUE(empty.ok());
+  EXPECT_TRUE(empty->keys.postgres_url.empty());
+}
+
+TEST(LlmConfigKeysTest, BadKeysSettingsNameTheKey) {
+  auto unknown = ParseLlmConfig(R"({"keys": {"sqlite": {}}})", "c.json");
+  ASSERT_FALSE(unknown.ok());
+  EXPECT_NE(unknown.status().message().find("keys.sqlite: unknown key"), std::string::npos)
+      << unknown.status().ToString();
+  auto no_url = ParseLlmConfig(R"({"keys": {"postgres": {"schema": "x"}}})", "c.json");
+  ASSERT_FALSE(no_url.ok());
+  EXPECT_NE(no_url.status().message().find("keys.postgres.url"), std::string::npos);
+  auto bad_var = ParseLlmConfig(R"({"keys": {"postgres": {"url": "postgresql://db/a", "password_env": "not a var"}}})",
+                                "c.json");
+  ASSERT_FALSE(bad_var.ok());
+  EXPECT_NE(bad_var.status().message().find("keys.postgres.password_env"), std::string::npos);
+  auto long_schema = ParseLlmConfig(
+      R"({"keys": {"postgres": {"url": "postgresql://db/a", "schema": ")" + std::string(64, 's') + R"("}}})", "c.json");
+  ASSERT_FALSE(long_schema.ok());
+  EXPECT_NE(long_schema.status().message().find("keys.postgres.schema"), std::string::npos);
+  auto not_object = ParseLlmConfig(R"({"keys": "postgresql://db/a"})", "c.json");
+  ASSERT_FALSE(not_object.ok());
+  EXPECT_NE(not_object.status().message().find("keys: expected an object"), std::string::npos);
+}
+
+TEST(LlmConfigKeysTest, PostgresPasswordsAreNeverReadFromTheFile) {
+  for (const char* text : {R"({"keys": {"postgres": {"url": "postgresql://app:hunter2secret@db/analyst"}}})",
+                           R"({"keys": {"postgres": {"url": "host=db password=hunter2secret"}}})",
+                           R"({"keys": {"postgres": {"url": "postgresql://db/a", "password": "hunter2secret"}}})"}) {
+    auto config = ParseLlmConfig(text, "c.json");
+    ASSERT_FALSE(config.ok()) << text;
+    EXPECT_EQ(config.status().message().find("hunter2secret"), std::string::npos) << config.status().ToString();
+    EXPECT_NE(config.status().message().find("keys.postgres"), std::string::npos) << config.status().ToString();
+  }
+}
+
 }  // namespace
 }  // namespace da::llm
