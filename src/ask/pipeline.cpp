@@ -426,7 +426,7 @@ class AskPipeline::Run {
   void Normalise() {
     if (!ResultLooksEmpty(*a_.result)) return;
     const auto t = Clock::now();
-    NormalizationResult n = NormalizeValues(a_.sql, p_.dataset_.catalog(), p_.dataset_.values());
+    NormalizationResult n = NormalizeValues(a_.sql, p_.dataset_.catalog(), p_.dataset_.values(), p_.dataset_.dialect());
     if (!n.replacements.empty()) {
       auto rerun = p_.dataset_.Query(n.sql, p_.options_.limits);
       if (rerun.ok()) {
