@@ -50,6 +50,17 @@ TEST(ColumnRolesTest, YearsAndMonthNumbersNeedTheirNames) {
   EXPECT_NE(RoleOf(out_of_range, 0), ColumnRole::kTemporal);
 }
 
+TEST(ColumnRolesTest, PostgresDateFunctionsNameTheirGrain) {
+  auto r = MakeResult({"EXTRACT(YEAR FROM sold_on)", "date_part('month', sold_on)", "to_char(sold_on, 'YYYY-MM')", "sales"},
+                      {{I(2010), I(1), S("2010-01"), D(1.5)}, {I(2011), I(12), S("2011-12"), D(2.5)}});
+  auto cols = InferColumnRoles(r);
+  EXPECT_EQ(cols[0].grain, TimeGrain::kYear);
+  EXPECT_EQ(cols[1].grain, TimeGrain::kMonthNumber);
+  EXPECT_EQ(cols[2].role, ColumnRole::kTemporal);
+  EXPECT_EQ(cols[3].role, ColumnRole::kQuantitative);
+  EXPECT_EQ(ColumnTitle("to_char(order_date, 'YYYY-MM')"), "Month of order date");
+}
+
 TEST(ColumnRolesTest, IdentifierNamesAreNominal) {
   auto r = MakeResult({"store_id", "zip", "order_no", "number_of_orders", "count(store_id)", "is_holiday"},
                       {{I(1), I(90210), I(7), I(3), I(4), I(0)}, {I(2), I(10001), I(8), I(5), I(4), I(1)}});
