@@ -14,6 +14,7 @@
 //
 // The setup (schemas pgbench, pgbench_cat100, pgbench_catbig) is dropped and made again unless
 // --no-setup. Meant for a throwaway server (bench/postgres/run starts one).
+#include <algorithm>
 #include <atomic>
 #include <cstdio>
 #include <cstdlib>
@@ -102,6 +103,7 @@ struct QueryCase {
   // Raw runs without parallel workers, as the guard's cursor always does (PostgreSQL never
   // plans a parallel query for a cursor): tells the cursor's cost from the lost parallelism.
   bool raw_serial = false;
+  int64_t max_rows = 1000;  // the guard's default cap
 };
 
 void GuardSection(const Options& o) {
@@ -110,29 +112,37 @@ void GuardSection(const Options& o) {
   RawRun(raw.get(), std::string("SET search_path = ") + kSchema);
   const std::vector<QueryCase> cases = {
       {"point lookup", "SELECT id, grp, amount, label FROM big WHERE id = 123457", 2000, 1},
+      {"  max_rows 10k", "SELECT id, grp, amount, label FROM big WHERE id = 123457", 2000, 1, false, 10000},
       {"1,000-row scan", "SELECT id, grp, amount, label FROM big WHERE id BETWEEN 500001 AND 501000", 300, 1000},
       {"aggregate 1M", "SELECT grp, count(*), sum(amount) FROM big GROUP BY grp", 15, 100},
       {"  raw serial", "SELECT grp, count(*), sum(amount) FROM big GROUP BY grp", 15, 100, true},
   };
-  std::printf("\n== guard overhead: OpenPostgresConnection()->Execute (max_rows 10,000) vs PQexec on one open\n"
-              "   connection (every cell read); runs interleaved, after 3 warm-up runs each\n");
+  std::printf("\n== guard overhead: OpenPostgresConnection()->Execute (max_rows 1,000) vs PQexec on one open\n"
+              "   connection (every cell read); in interleaved blocks, after 3 warm-up runs each\n");
   std::printf("%-15s %5s %11s %8s %9s %8s %13s %8s\n", "query", "runs", "guarded p50", "p95 ms", "raw p50",
               "p95 ms", "guarded/raw", "p95");
   for (const auto& c : cases) {
     RawRun(raw.get(), c.raw_serial ? "SET max_parallel_workers_per_gather = 0"
                                    : "RESET max_parallel_workers_per_gather");
     for (int i = 0; i < 3; ++i) {
-      Guarded(*guarded, c.sql, 10000);
+      Guarded(*guarded, c.sql, c.max_rows);
       RawQuery(raw.get(), c.sql);
     }
+    // Interleaved in blocks of runs/100: alternating every query would make each path wait for
+    // its sleeping backend to be woken up, a cost neither pays when it runs back to back.
     std::vector<double> g, r;
-    for (int i = 0; i < c.runs; ++i) {
-      auto start = Clock::now();
-      if (Guarded(*guarded, c.sql, 10000) != c.rows) Fail(c.name, "guarded row count differs");
-      g.push_back(MsSince(start));
-      start = Clock::now();
-      if (RawQuery(raw.get(), c.sql) != c.rows) Fail(c.name, "raw row count differs");
-      r.push_back(MsSince(start));
+    const int block = std::max(1, c.runs / 100);
+    for (int i = 0; i < c.runs; i += block) {
+      for (int k = 0; k < block; ++k) {
+        const auto start = Clock::now();
+        if (Guarded(*guarded, c.sql, c.max_rows) != c.rows) Fail(c.name, "guarded row count differs");
+        g.push_back(MsSince(start));
+      }
+      for (int k = 0; k < block; ++k) {
+        const auto start = Clock::now();
+        if (RawQuery(raw.get(), c.sql) != c.rows) Fail(c.name, "raw row count differs");
+        r.push_back(MsSince(start));
+      }
     }
     const double gp50 = Percentile(g, .5), gp95 = Percentile(g, .95), rp50 = Percentile(r, .5),
                  rp95 = Percentile(r, .95);
@@ -145,15 +155,17 @@ void GuardSection(const Options& o) {
 
 // ---- pool under concurrency ---------------------------------------------------------------
 
+// Queries run and time spent by one configuration, summed over rounds.
 struct Throughput {
-  double qps = 0;
-  double p50 = 0, p95 = 0;  // ms per query, all threads
+  std::vector<double> latencies;  // ms per query, all threads, all rounds
+  double seconds = 0;
+  double qps() const { return seconds > 0 ? static_cast<double>(latencies.size()) / seconds : 0; }
 };
 
 // `threads` workers, each calling `query` (made per worker by `make_worker`) for `seconds`,
 // started together after one untimed call each (so connections are open before timing).
 template <typename MakeWorker>
-Throughput RunThreads(int threads, double seconds, MakeWorker make_worker) {
+void RunThreads(int threads, double seconds, MakeWorker make_worker, Throughput* out) {
   std::atomic<int> ready{0};
   std::atomic<bool> go{false}, stop{false};
   std::vector<std::vector<double>> latencies(threads);
@@ -177,45 +189,58 @@ Throughput RunThreads(int threads, double seconds, MakeWorker make_worker) {
   std::this_thread::sleep_for(std::chrono::duration<double>(seconds));
   stop = true;
   for (auto& w : workers) w.join();
-  const double elapsed = MsSince(start) / 1000;
-  std::vector<double> all;
-  for (auto& l : latencies) all.insert(all.end(), l.begin(), l.end());
-  return {static_cast<double>(all.size()) / elapsed, Percentile(all, .5), Percentile(all, .95)};
+  out->seconds += MsSince(start) / 1000;
+  for (auto& l : latencies) out->latencies.insert(out->latencies.end(), l.begin(), l.end());
 }
+
+// The configurations run in kPoolRounds interleaved rounds of seconds/kPoolRounds each, so a slow
+// spell of the (shared, noisy) machine is spread over all of them instead of hitting one.
+constexpr int kPoolRounds = 4;
 
 void PoolSection(const Options& o) {
   const std::string sql = "SELECT id, grp, amount, label FROM big WHERE id = 123457";
-  std::printf("\n== pool under concurrency: the point lookup, %.1f s per row; each thread its own QueryConnection\n"
-              "   (pool shared per target) or, for raw, its own libpq connection; %u cores\n",
-              o.seconds, std::thread::hardware_concurrency());
-  std::printf("%-17s %7s %10s %9s %9s %10s\n", "path", "threads", "queries/s", "p50 ms", "p95 ms", "/1 thread");
+  std::printf("\n== pool under concurrency: the point lookup, %.1f s per row in %d interleaved rounds; each thread\n"
+              "   its own QueryConnection (pool shared per target) or, for raw, its own libpq connection; %u cores\n",
+              o.seconds, kPoolRounds, std::thread::hardware_concurrency());
   struct Path {
     std::string name;
     int pool_size;  // 0: raw libpq
   };
-  for (const Path& path : {Path{"guarded, pool 8", 8}, Path{"guarded, pool 2", 2}, Path{"raw libpq", 0}}) {
-    double one = 0;
-    for (int threads : {1, 2, 4, 8}) {
-      Throughput t;
-      if (path.pool_size > 0) {
-        const std::string app = "da-bench-pool" + std::to_string(path.pool_size);
-        t = RunThreads(threads, o.seconds, [&] {
-          std::shared_ptr<QueryConnection> conn = OpenGuarded(o, path.pool_size, app);
-          return [conn, &sql] { Guarded(*conn, sql, 1000); };
-        });
-      } else {
-        t = RunThreads(threads, o.seconds, [&] {
-          std::shared_ptr<PGconn> conn(RawConnect(o.conninfo).release(), PQfinish);
-          RawRun(conn.get(), std::string("SET search_path = ") + kSchema);
-          return [conn, &sql] { RawQuery(conn.get(), sql); };
-        });
+  const std::vector<Path> paths = {{"guarded, pool 8", 8}, {"guarded, pool 2", 2}, {"raw libpq", 0}};
+  const std::vector<int> thread_counts = {1, 2, 4, 8};
+  std::vector<Throughput> results(paths.size() * thread_counts.size());
+  for (int round = 0; round < kPoolRounds; ++round) {
+    for (size_t p = 0; p < paths.size(); ++p) {
+      for (size_t n = 0; n < thread_counts.size(); ++n) {
+        Throughput* out = &results[p * thread_counts.size() + n];
+        const double seconds = o.seconds / kPoolRounds;
+        if (paths[p].pool_size > 0) {
+          const int size = paths[p].pool_size;
+          const std::string app = "da-bench-pool" + std::to_string(size);
+          RunThreads(thread_counts[n], seconds, [&] {
+            std::shared_ptr<QueryConnection> conn = OpenGuarded(o, size, app);
+            return [conn, &sql] { Guarded(*conn, sql, 1000); };
+          }, out);
+        } else {
+          RunThreads(thread_counts[n], seconds, [&] {
+            std::shared_ptr<PGconn> conn(RawConnect(o.conninfo).release(), PQfinish);
+            RawRun(conn.get(), std::string("SET search_path = ") + kSchema);
+            return [conn, &sql] { RawQuery(conn.get(), sql); };
+          }, out);
+        }
       }
-      if (threads == 1) one = t.qps;
-      std::printf("%-17s %7d %10.0f %9.3f %9.3f %10.2f\n", path.name.c_str(), threads, t.qps, t.p50, t.p95,
-                  t.qps / one);
-      std::fflush(stdout);
     }
   }
+  std::printf("%-17s %7s %10s %9s %9s %10s\n", "path", "threads", "queries/s", "p50 ms", "p95 ms", "/1 thread");
+  for (size_t p = 0; p < paths.size(); ++p) {
+    const double one = results[p * thread_counts.size()].qps();
+    for (size_t n = 0; n < thread_counts.size(); ++n) {
+      const Throughput& t = results[p * thread_counts.size() + n];
+      std::printf("%-17s %7d %10.0f %9.3f %9.3f %10.2f\n", paths[p].name.c_str(), thread_counts[n], t.qps(),
+                  Percentile(t.latencies, .5), Percentile(t.latencies, .95), t.qps() / one);
+    }
+  }
+  std::fflush(stdout);
 }
 
 // ---- row cap ------------------------------------------------------------------------------
