@@ -23,10 +23,16 @@ Status CreateOrCheckLocked(PgClient& session, const PgSchemaSpec& spec) {
   if (PQntuples(ns.get()) == 0) {
     DA_RETURN_IF_ERROR(session.Exec("CREATE SCHEMA " + quoted, what + "create schema " + quoted).status());
   }
-  DA_RETURN_IF_ERROR(
-      session.Exec(WithPgSchema("CREATE TABLE IF NOT EXISTS {s}.meta(key TEXT PRIMARY KEY, value TEXT NOT NULL)", quoted),
-                   what + "create tables")
-          .status());
+  // Looked up first: IF NOT EXISTS on an existing table makes the server send a NOTICE, which
+  // libpq prints on stderr (the server's log is JSON lines).
+  DA_ASSIGN_OR_RETURN(PgResult meta, session.Exec("SELECT to_regclass($1) IS NOT NULL", {PgText(quoted + ".meta")},
+                                                  what + "look for the schema"));
+  if (PgStr(meta.get(), 0, 0) != "t") {
+    DA_RETURN_IF_ERROR(session.Exec(WithPgSchema("CREATE TABLE {s}.meta(key TEXT PRIMARY KEY, value TEXT NOT NULL)",
+                                                 quoted),
+                                    what + "create tables")
+                           .status());
+  }
   DA_ASSIGN_OR_RETURN(PgResult version, session.Exec(WithPgSchema("SELECT value FROM {s}.meta WHERE key = $1", quoted),
                                                      {PgText(spec.version_key)}, what + "read the schema version"));
   if (PQntuples(version.get()) == 0) {
