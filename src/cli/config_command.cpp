@@ -83,6 +83,26 @@ nlohmann::json Fallbacks(const LlmConfig& config) {
   return j;
 }
 
+// Where one kind of state lives: {"store": "sqlite"} or {"store": "postgres", "url", "schema",
+// "password_env" (+ "set"|"unset")}. The URL never holds a password (the config refuses one).
+nlohmann::json StoreFields(const std::string& url, const std::string& password_env, const std::string& schema,
+                           const Environment& env) {
+  if (url.empty()) return {{"store", "sqlite"}};
+  nlohmann::json j = {{"store", "postgres"}, {"url", url}, {"schema", schema}};
+  if (!password_env.empty()) {
+    j["password_env"] = password_env + (env.Get(password_env) ? " (set)" : " (unset)");
+  }
+  return j;
+}
+
+// The memory's and the keys' stores (docs/postgres.md, "Sharing keys and memory between servers").
+nlohmann::json Stores(const LlmConfig& config, const Environment& env) {
+  return {{"memory", StoreFields(config.memory.postgres_url, config.memory.postgres_password_env,
+                                 config.memory.postgres_schema, env)},
+          {"keys", StoreFields(config.keys.postgres_url, config.keys.postgres_password_env,
+                               config.keys.postgres_schema, env)}};
+}
+
 void PrintShow(const LlmConfig& config, const std::filesystem::path& path, const Environment& env) {
   std::printf("Configuration: %s\n", path.string().c_str());
   for (ModelRole role : kRoles) {
@@ -100,6 +120,15 @@ void PrintShow(const LlmConfig& config, const std::filesystem::path& path, const
   }
   std::printf("\nengine_confidence_threshold: %g\nprivacy_mode: %s\n", config.engine_confidence_threshold,
               config.privacy_mode ? "true" : "false");
+  const nlohmann::json stores = Stores(config, env);
+  for (const auto& [what, store] : stores.items()) {
+    std::string text = store["store"].get<std::string>() == "sqlite" ? "in the data directory (SQLite)" : "";
+    if (text.empty()) {
+      text = "PostgreSQL " + store["url"].get<std::string>() + " schema " + store["schema"].get<std::string>();
+      if (store.contains("password_env")) text += ", password from " + store["password_env"].get<std::string>();
+    }
+    std::printf("%s: %s\n", what.c_str(), text.c_str());
+  }
 }
 
 int Show(const LlmConfig& config, const std::filesystem::path& path, const Environment& env, bool json) {
@@ -118,7 +147,8 @@ int Show(const LlmConfig& config, const std::filesystem::path& path, const Envir
              {"models", models},
              {"fallbacks", Fallbacks(config)},
              {"engine_confidence_threshold", config.engine_confidence_threshold},
-             {"privacy_mode", config.privacy_mode}});
+             {"privacy_mode", config.privacy_mode},
+             {"stores", Stores(config, env)}});
   return kExitOk;
 }
 

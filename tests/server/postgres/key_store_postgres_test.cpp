@@ -242,9 +242,19 @@ TEST_F(PostgresSharedKeysServeTest, AKeyWorksOnBothServersUntilRevokedThen401OnB
   EXPECT_EQ(b->Get("/api/v1/datasets", secret).status, 401);
   EXPECT_EQ(b->Get("/api/v1/datasets", api_secret).status, 200) << "other keys still work";
 
-  ExpectNoPassword(a->Stderr(), "server a's log");
-  ExpectNoPassword(b->Stderr(), "server b's log");
+  const auto shown = RunCliJson({"config", "show", "--config", config, "--data-dir", data_a_.path().string()});
+  EXPECT_EQ(shown["stores"]["keys"]["store"], "postgres") << shown.dump();
+  EXPECT_EQ(shown["stores"]["keys"]["schema"], schema_) << shown.dump();
+  EXPECT_EQ(shown["stores"]["keys"]["password_env"], std::string(kVar) + " (set)") << shown.dump();
+  EXPECT_EQ(shown["stores"]["memory"]["store"], "sqlite") << "the keys' section does not move the memory";
+
+  for (const auto* server : {a.get(), b.get()}) {
+    ExpectNoPassword(server->Stderr(), "a server's log");
+    for (const auto& line : server->LogLines()) EXPECT_TRUE(line.is_object());
+    EXPECT_EQ(server->Stderr().find("NOTICE"), std::string::npos) << "only JSON lines: " << server->Stderr();
+  }
   ExpectNoPassword(listed.dump(), "keys list");
+  ExpectNoPassword(shown.dump(), "config show");
 }
 
 TEST_F(PostgresSharedKeysServeTest, APasswordInTheUrlIsRefusedWithoutRepeatingIt) {
