@@ -106,23 +106,11 @@ struct ColumnValues {
   }
 };
 
-const char* PgTypeFor(ColumnType declared) {
-  switch (declared) {
-    case ColumnType::kInteger: return "bigint";
-    case ColumnType::kReal: return "double precision";
-    case ColumnType::kBoolean: return "boolean";
-    case ColumnType::kDate: return "date";
-    case ColumnType::kTimestamp: return "timestamp";
-    case ColumnType::kText: return "text";
-  }
-  return "text";
-}
-
 // The PostgreSQL type for a column (header comment of postgres_loader.h).
 std::string ChooseType(const ColumnValues& v, const std::string& declared) {
   const ColumnType decl = ColumnTypeFromDeclared(declared);
   const int64_t numbers = v.integers + v.reals;
-  if (numbers + v.texts + v.blobs == 0) return PgTypeFor(decl);
+  if (numbers + v.texts + v.blobs == 0) return PostgresTypeName(decl);
   if (v.blobs > 0 || (v.texts > 0 && !v.texts_are_utf8)) return "bytea";
   if (v.texts == 0) {
     if (v.reals == 0) return decl == ColumnType::kBoolean && v.ints_are_bits ? "boolean" : "bigint";

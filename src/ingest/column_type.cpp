@@ -4,6 +4,18 @@
 
 namespace da {
 
+const char* PostgresTypeName(ColumnType t) {
+  switch (t) {
+    case ColumnType::kInteger: return "bigint";
+    case ColumnType::kReal: return "double precision";
+    case ColumnType::kBoolean: return "boolean";
+    case ColumnType::kDate: return "date";
+    case ColumnType::kTimestamp: return "timestamp";
+    case ColumnType::kText: return "text";
+  }
+  return "text";
+}
+
 const char* ColumnTypeName(ColumnType t) {
   switch (t) {
     case ColumnType::kInteger: return "INTEGER";

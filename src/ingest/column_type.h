@@ -17,6 +17,9 @@ namespace da {
 enum class ColumnType { kInteger, kReal, kBoolean, kDate, kTimestamp, kText };
 
 const char* ColumnTypeName(ColumnType t);  // "INTEGER", "REAL", ...
+// The PostgreSQL type that holds a column of type `t`: bigint, double precision, boolean, date,
+// timestamp, text (used when SQLite data is copied into PostgreSQL).
+const char* PostgresTypeName(ColumnType t);
 // Maps a declared SQLite type ("varchar(20)", "INT", "datetime", "") to our type by SQLite's
 // affinity rules plus date/time/bool names. Unknown names map to TEXT.
 ColumnType ColumnTypeFromDeclared(std::string_view declared);

@@ -30,18 +30,6 @@ namespace {
 
 namespace fs = std::filesystem;
 
-std::string PostgresType(ColumnType t) {
-  switch (t) {
-    case ColumnType::kInteger: return "bigint";
-    case ColumnType::kReal: return "double precision";
-    case ColumnType::kBoolean: return "boolean";
-    case ColumnType::kDate: return "date";
-    case ColumnType::kTimestamp: return "timestamp";
-    case ColumnType::kText: return "text";
-  }
-  return "text";
-}
-
 // Spider declares some keys TEXT on one side and INTEGER on the other, and keeps numbers in TEXT
 // columns; SQLite compares them by affinity, PostgreSQL refuses. These errors come from the
 // source's types (a PostgreSQL copy would have to choose one), not from the dialect.
@@ -84,7 +72,7 @@ TEST(EngineSpiderPostgresTest, EveryAnsweredDevQuestionPlansOnPostgres) {
     ASSERT_TRUE(pg.Exec("SET search_path TO " + schema, "schema").ok());
     for (const TableInfo& t : catalog->tables) {
       std::vector<std::string> cols;
-      for (const ColumnInfo& c : t.columns) cols.push_back(QuoteIdentifier(c.name) + " " + PostgresType(c.type));
+      for (const ColumnInfo& c : t.columns) cols.push_back(QuoteIdentifier(c.name) + " " + PostgresTypeName(c.type));
       auto r = pg.Exec("CREATE TABLE " + QuoteIdentifier(t.name) + " (" + Join(cols, ", ") + ")", "table");
       ASSERT_TRUE(r.ok()) << r.status().ToString();
     }
