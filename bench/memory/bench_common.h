@@ -11,10 +11,9 @@
 #include <vector>
 
 #include "common/status.h"
+#include "measure.h"
 
 namespace da::bench {
-
-using Clock = std::chrono::steady_clock;
 
 constexpr double kTargetLookupMs = 1.0;  // issue #5: lookup p50 < 1 ms with 100,000 entries
 
@@ -48,24 +47,6 @@ class Rng {
  private:
   uint64_t state_;
 };
-
-double MsSince(Clock::time_point start);
-// The p-quantile (0..1) by nearest rank; 0 for no values.
-double Percentile(std::vector<double> values, double p);
-// Resident set size of this process (VmRSS), and its peak since start or the last ResetPeakRss
-// (VmHWM), in bytes.
-int64_t RssBytes();
-int64_t PeakRssBytes();
-// Resets the peak RSS (Linux: /proc/self/clear_refs); false when the kernel refuses.
-bool ResetPeakRss();
-// Returns freed heap memory to the system, so that RSS shows what is live.
-void TrimHeap();
-double Mb(int64_t bytes);
-// Bytes of the file at `path`, 0 when missing.
-int64_t FileBytes(const std::filesystem::path& path);
-
-// Prints "error: WHAT: STATUS" to stderr and exits with 1.
-[[noreturn]] void Fail(const std::string& what, const Status& status);
 
 // Sections.
 // The built-in embedder and the hnswlib index alone on synthetic question templates.

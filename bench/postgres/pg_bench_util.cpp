@@ -10,47 +10,6 @@
 
 namespace da::pgbench {
 
-double MsSince(Clock::time_point start) {
-  return std::chrono::duration<double, std::milli>(Clock::now() - start).count();
-}
-
-double Percentile(std::vector<double> values, double p) {
-  if (values.empty()) return 0;
-  std::sort(values.begin(), values.end());
-  size_t rank = static_cast<size_t>(std::ceil(p * static_cast<double>(values.size())));
-  return values[std::clamp<size_t>(rank, 1, values.size()) - 1];
-}
-
-namespace {
-int64_t StatusKb(const char* field) {
-  std::ifstream in("/proc/self/status");
-  std::string line;
-  const std::string prefix = std::string(field) + ":";
-  while (std::getline(in, line)) {
-    if (line.rfind(prefix, 0) == 0) return std::atoll(line.c_str() + prefix.size());
-  }
-  return 0;
-}
-}  // namespace
-
-int64_t RssBytes() { return StatusKb("VmRSS") * 1024; }
-int64_t PeakRssBytes() { return StatusKb("VmHWM") * 1024; }
-
-bool ResetPeakRss() {
-  std::ofstream out("/proc/self/clear_refs");
-  out << "5";
-  out.flush();
-  return static_cast<bool>(out);
-}
-
-void TrimHeap() { malloc_trim(0); }
-double Mb(int64_t bytes) { return static_cast<double>(bytes) / (1024.0 * 1024.0); }
-
-void Fail(const std::string& what, const std::string& message) {
-  std::fprintf(stderr, "error: %s: %s\n", what.c_str(), message.c_str());
-  std::exit(1);
-}
-
 PgConn RawConnect(const std::string& conninfo) {
   PgConn conn(PQconnectdb(conninfo.c_str()));
   if (!conn || PQstatus(conn.get()) != CONNECTION_OK) {

@@ -11,26 +11,12 @@
 
 #include "common/postgres.h"
 #include "common/status.h"
+#include "measure.h"
 
 namespace da::pgbench {
 
-using Clock = std::chrono::steady_clock;
-
-double MsSince(Clock::time_point start);
-// The p-quantile (0..1) by nearest rank; 0 for no values.
-double Percentile(std::vector<double> values, double p);
-// Resident set size (VmRSS) and its peak (VmHWM) of this process, in bytes.
-int64_t RssBytes();
-int64_t PeakRssBytes();
-// Resets the peak RSS to the current RSS (/proc/self/clear_refs); false when the kernel refuses.
-bool ResetPeakRss();
-// Returns freed heap memory to the system, so that RSS shows what is live.
-void TrimHeap();
-double Mb(int64_t bytes);
-
-// Prints "error: WHAT: MESSAGE" to stderr and exits with 1.
-[[noreturn]] void Fail(const std::string& what, const std::string& message);
-[[noreturn]] inline void Fail(const std::string& what, const Status& status) { Fail(what, status.ToString()); }
+// Timing, percentiles, memory and Fail are every benchmark's (bench/common/measure.h).
+using namespace ::da::bench;
 
 // A plain libpq connection: what a program without the guard would use.
 PgConn RawConnect(const std::string& conninfo);
