@@ -259,16 +259,8 @@ class SqliteKeyStoreTest : public ::testing::Test {
     EXPECT_TRUE(store.ok()) << store.status().ToString();
     return store.ok() ? std::move(store).value() : nullptr;
   }
-  std::pair<ApiKey, std::string> Make(KeyStore& store, NewKey key) {
-    auto made = store.Create(key);
-    EXPECT_TRUE(made.ok()) << made.status().ToString();
-    return made.ok() ? std::move(made).value() : std::pair<ApiKey, std::string>{};
-  }
-  static NewKey Named(const std::string& name) {
-    NewKey key;
-    key.name = name;
-    return key;
-  }
+  std::pair<ApiKey, std::string> Make(KeyStore& store, NewKey key) { return MakeKey(store, key); }
+  static NewKey Named(const std::string& name) { return KeyNamed(name); }
   TempDir dir_;
 };
 

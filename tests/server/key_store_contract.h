@@ -19,6 +19,18 @@ namespace da::server::testing {
 // process or server would open it.
 using KeyStoreOpener = std::function<Result<std::unique_ptr<KeyStore>>()>;
 
+// A key made in `store` (a test failure when it cannot be) and its secret.
+inline std::pair<ApiKey, std::string> MakeKey(KeyStore& store, const NewKey& key) {
+  auto made = store.Create(key);
+  EXPECT_TRUE(made.ok()) << made.status().ToString();
+  return made.ok() ? std::move(made).value() : std::pair<ApiKey, std::string>{};
+}
+inline NewKey KeyNamed(const std::string& name) {
+  NewKey key;
+  key.name = name;
+  return key;
+}
+
 struct KeyStoreBackend {
   std::string name;
   // Fresh, empty storage (a new data directory, a new PostgreSQL schema); called once per test.
@@ -38,16 +50,8 @@ class KeyStoreContract : public ::testing::TestWithParam<KeyStoreBackend> {
     EXPECT_TRUE(store.ok()) << store.status().ToString();
     return store.ok() ? std::move(store).value() : nullptr;
   }
-  static std::pair<ApiKey, std::string> Make(KeyStore& store, const NewKey& key) {
-    auto made = store.Create(key);
-    EXPECT_TRUE(made.ok()) << made.status().ToString();
-    return made.ok() ? std::move(made).value() : std::pair<ApiKey, std::string>{};
-  }
-  static NewKey Named(const std::string& name) {
-    NewKey key;
-    key.name = name;
-    return key;
-  }
+  static std::pair<ApiKey, std::string> Make(KeyStore& store, const NewKey& key) { return MakeKey(store, key); }
+  static NewKey Named(const std::string& name) { return KeyNamed(name); }
 
   KeyStoreOpener open_;
   std::unique_ptr<KeyStore> store_;
