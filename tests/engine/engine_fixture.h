@@ -40,6 +40,7 @@ class EngineOver {
   bool ok() const { return engine_ != nullptr; }
   const std::string& error() const { return error_; }
   const Catalog& catalog() const { return catalog_; }
+  const ValueIndex* values() const { return values_.get(); }
   sqlite3* db() const { return db_.get(); }
 
   EngineAnswer Ask(const std::string& question) const { return engine_->Answer(question); }

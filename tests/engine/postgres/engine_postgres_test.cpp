@@ -19,6 +19,7 @@
 #include "common/sqlite.h"
 #include "common/strings.h"
 #include "engine/engine.h"
+#include "engine/engine_fixture.h"
 #include "postgres_test_util.h"
 #include "test_util.h"
 
@@ -160,22 +161,13 @@ class EnginePostgresTest : public ::testing::Test {
       ASSERT_TRUE(r.ok()) << r.status().ToString();
     }
 
-    auto db = OpenSqlite(dir_.path() / "db.sqlite", OpenMode::kReadWriteCreate);
-    ASSERT_TRUE(db.ok()) << db.status().ToString();
-    db_ = std::move(*db);
-    ASSERT_TRUE(ExecSql(db_.get(), kSchema).ok());
-    ProfileOptions profile;
-    profile.dataset = "dialect";
-    auto catalog = ProfileDatabase(db_.get(), profile);
-    ASSERT_TRUE(catalog.ok()) << catalog.status().ToString();
-    catalog_ = std::move(*catalog);
-    auto values = ValueIndex::Build(db_.get(), catalog_);
-    ASSERT_TRUE(values.ok()) << values.status().ToString();
-    values_ = std::make_unique<ValueIndex>(std::move(*values));
+    // The SQLite copy, profiled as an ingest would; the same catalog serves all three dialects.
+    lite_ = std::make_unique<EngineOver>(kSchema);
+    ASSERT_TRUE(lite_->ok()) << lite_->error();
     for (SqlDialect d : {SqlDialect::kSqlite, SqlDialect::kPostgres, SqlDialect::kRedshift}) {
       EngineOptions options;
       options.dialect = d;
-      auto engine = Engine::Create(catalog_, values_.get(), options);
+      auto engine = Engine::Create(lite_->catalog(), lite_->values(), options);
       ASSERT_TRUE(engine.ok()) << engine.status().ToString();
       engines_.push_back(std::move(*engine));
     }
@@ -204,10 +196,7 @@ class EnginePostgresTest : public ::testing::Test {
     return rows;
   }
 
-  testing::TempDir dir_;
-  SqliteDb db_;
-  Catalog catalog_;
-  std::unique_ptr<ValueIndex> values_;
+  std::unique_ptr<EngineOver> lite_;
   std::vector<std::unique_ptr<Engine>> engines_;
   std::unique_ptr<PgClient> pg_;
   std::string schema_;
@@ -220,7 +209,7 @@ TEST_F(EnginePostgresTest, EveryQuestionGivesTheSqliteRowsOnPostgres) {
     EngineAnswer lite = Ask(SqlDialect::kSqlite, q);
     if (!lite.answered) continue;  // the engine declines some wordings; 30 answers are required below
     ++answered;
-    const Rows expected = SqliteRows(db_.get(), lite.sql);
+    const Rows expected = SqliteRows(lite_->db(), lite.sql);
     for (SqlDialect d : {SqlDialect::kPostgres, SqlDialect::kRedshift}) {
       EngineAnswer a = Ask(d, q);
       ASSERT_TRUE(a.answered) << a.message;
